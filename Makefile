@@ -1,0 +1,58 @@
+# Two commands: `make run` (demo app with web + worker + beat) and `make test` (the whole suite).
+# Both install what they need first: Debian packages (if missing), the venv, translations.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+APT_PACKAGES := python3-venv python3-dev gcc libpq-dev gettext \
+	libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils \
+	chromium wrk
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: install system run test bench lint messages
+
+system:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:" $$missing; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: system $(VENV)/.installed
+	@cd locale && ../$(BIN)/django-admin compilemessages -v0
+	@for app in cases roundtable; do [ -d $$app/locale ] && (cd $$app && ../$(BIN)/django-admin compilemessages -v0) || true; done
+
+run: export DEBUG ?= 1
+run: export FASTHOLDELSE_DEMO ?= 1
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  Fastholdelse runs at http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password: demo): konsulent (team Nord), konsulent2 (team Syd),"
+	@echo "  konsulent3 (team Nord), teamleder (team lead, Nord), admin"
+	@echo "  Stop with Ctrl-C."
+	@echo ""
+	@trap 'kill 0' EXIT INT TERM; \
+	$(BIN)/celery -A fastholdelse worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
+	$(BIN)/celery -A fastholdelse beat --loglevel=INFO & \
+	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+lint: install
+	$(BIN)/ruff check .
+
+messages:
+	cd locale/.. && $(BIN)/django-admin makemessages -l da --no-location --ignore=.venv --ignore=var

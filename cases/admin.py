@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from .models import AccessLog, Case, CaseEvent, ContactPerson, Employee, Employer, JournalEntry, Team
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    filter_horizontal = ["members", "leads"]
+
+
+class ContactInline(admin.TabularInline):
+    model = ContactPerson
+    extra = 0
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    list_display = ["name", "cvr", "p_number"]
+    search_fields = ["name", "cvr"]
+    inlines = [ContactInline]
+
+
+@admin.register(Employee)
+class EmployeeAdmin(admin.ModelAdmin):
+    list_display = ["name", "cpr_masked", "job_title"]
+    search_fields = ["name_folded", "cpr"]
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Nothing in the case file is deleted by hand: closed cases are anonymised by the archive rules."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(NoDeleteAdmin):
+    list_display = ["reference", "employee", "team", "consultant", "status", "complexity"]
+    list_filter = ["status", "team", "complexity", "source"]
+    search_fields = ["reference"]
+    raw_id_fields = ["employee", "employer", "employer_contact"]
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "case", "kind", "actor", "summary"]
+    list_filter = ["kind"]
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "case", "kind", "author"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "case", "purpose", "detail"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+    search_fields = ["case__reference", "user__username"]

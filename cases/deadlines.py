@@ -1,0 +1,241 @@
+"""The deadline engine's services: open, meet, pause, extend and cancel clocks on a case.
+
+Due times come from the pure functions in `cases.duetime`; the policies and extra closed days are
+data (admin). The sweep that warns, breaches, escalates and reminds lives in `cases.sweep`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import duetime
+from .models import Case, ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
+
+Kind = DeadlinePolicy.Kind
+
+
+def work_calendar(*, years: Iterable[int] | None = None) -> duetime.WorkCalendar:
+    """Weekends, Danish public holidays and the admin's extra closed days for the given years."""
+    if years is None:
+        this_year = timezone.localdate().year
+        years = range(this_year - 1, this_year + 3)
+    years = sorted(set(years))
+    extra = {
+        row.date: row.name
+        for row in ClosedDay.objects.filter(date__year__gte=years[0], date__year__lte=years[-1])
+    }
+    return duetime.danish_calendar(years=years, extra_closed=extra)
+
+
+def _calendar_for(start: datetime) -> duetime.WorkCalendar:
+    year = timezone.localtime(start).year
+    return work_calendar(years=range(year, year + 2))
+
+
+def deadline_preview(*, kind: str, start: datetime, policy: DeadlinePolicy | None = None) -> duetime.DueTime:
+    """The due time a policy would give for a start, e.g. to propose the follow-up meeting."""
+    policy = policy or DeadlinePolicy.objects.get(kind=kind)
+    return duetime.compute_due(
+        start=start,
+        amount=policy.amount,
+        unit=duetime.Unit(policy.unit),
+        mode=duetime.CalendarMode(policy.calendar),
+        calendar=_calendar_for(start),
+        start_is_day_one=policy.start_is_day_one,
+    )
+
+
+def _next_check(deadline: Deadline, policy: DeadlinePolicy) -> datetime:
+    return min(deadline.due_at - policy.warn_before, deadline.due_at)
+
+
+def _log(deadline: Deadline, *, kind: str, actor=None, note: str = "", at: datetime | None = None) -> None:
+    DeadlineEvent.objects.create(deadline=deadline, at=at or timezone.now(), actor=actor, kind=kind, note=note[:500])
+
+
+def _case_event(deadline: Deadline, *, actor, summary: str, kind: str) -> None:
+    from .services import event_record
+
+    event_record(case=deadline.case, actor=actor, kind=kind, summary=summary)
+
+
+def _fmt(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+
+
+@transaction.atomic
+def deadline_open(
+    *,
+    case: Case,
+    kind: str,
+    start: datetime,
+    actor=None,
+    title: str = "",
+    due_at: datetime | None = None,
+    owner=None,
+) -> Deadline | None:
+    """Start a clock. None when the policy is switched off."""
+    policy = DeadlinePolicy.objects.filter(kind=kind, active=True).first()
+    if policy is None:
+        return None
+    if due_at is None:
+        due = deadline_preview(kind=kind, start=start, policy=policy)
+        due_at, derivation = due.due_at, due.explain()
+    else:
+        derivation = _("Agreed date: %(due)s") % {"due": _fmt(due_at)}
+    deadline = Deadline(
+        case=case, policy=policy, kind=kind, title=title[:300], owner=owner, start_at=start, due_at=due_at,
+        derivation=derivation[:500],
+    )
+    deadline.next_check_at = _next_check(deadline, policy)
+    deadline.save()
+    _log(deadline, kind="opened", actor=actor, note=derivation)
+    _case_event(
+        deadline, actor=actor, kind="deadline_opened",
+        summary=_("Deadline started: %(title)s, due %(due)s.") % {"title": deadline.display_title, "due": _fmt(due_at)},
+    )
+    return deadline
+
+
+def _finish(deadline: Deadline, *, state: str, at: datetime, actor, note: str, by: str = "") -> Deadline:
+    deadline.state = state
+    deadline.next_check_at = None
+    fields = ["state", "next_check_at"]
+    if state == Deadline.State.MET:
+        deadline.met_at, deadline.met_by = at, by[:200]
+        fields += ["met_at", "met_by"]
+    deadline.save(update_fields=fields)
+    _log(deadline, kind=state, actor=actor, note=note, at=at)
+    return deadline
+
+
+@transaction.atomic
+def deadline_meet_one(*, deadline: Deadline, at: datetime, actor=None, by: str) -> Deadline:
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if not deadline.is_unfinished:
+        return deadline
+    _finish(deadline, state=Deadline.State.MET, at=at, actor=actor, note=by, by=by)
+    late = at > deadline.due_at
+    _case_event(
+        deadline, actor=actor, kind="deadline_met",
+        summary=(_("Deadline met late: %(title)s (%(by)s).") if late else _("Deadline met: %(title)s (%(by)s)."))
+        % {"title": deadline.display_title, "by": by},
+    )
+    return deadline
+
+
+def deadline_meet(*, case: Case, kinds: Iterable[str], at: datetime, actor=None, by: str) -> list[Deadline]:
+    """Meet every unfinished clock of these kinds on the case (e.g. holding a meeting)."""
+    return [
+        deadline_meet_one(deadline=deadline, at=at, actor=actor, by=by)
+        for deadline in case.deadlines.unfinished().filter(kind__in=list(kinds))
+    ]
+
+
+@transaction.atomic
+def deadline_cancel(*, deadline: Deadline, actor=None, reason: str) -> Deadline:
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if not deadline.is_unfinished:
+        return deadline
+    _finish(deadline, state=Deadline.State.CANCELLED, at=timezone.now(), actor=actor, note=reason)
+    _case_event(
+        deadline, actor=actor, kind="deadline_cancelled",
+        summary=_("Deadline cancelled: %(title)s (%(reason)s).") % {"title": deadline.display_title, "reason": reason},
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_pause(*, deadline: Deadline, actor, reason: str) -> Deadline:
+    """Stop the clock while waiting for something; the paused time is added on resume."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the pause.")})
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.state not in (Deadline.State.OPEN, Deadline.State.BREACHED):
+        raise ValidationError(_("Only a running deadline can be paused."))
+    deadline.state = Deadline.State.PAUSED
+    deadline.paused_at = timezone.now()
+    deadline.pause_reason = reason[:300]
+    deadline.next_check_at = None
+    deadline.save(update_fields=["state", "paused_at", "pause_reason", "next_check_at"])
+    _log(deadline, kind="paused", actor=actor, note=reason)
+    _case_event(deadline, actor=actor, kind="deadline_paused",
+                summary=_("Deadline paused: %(title)s (%(reason)s).") % {"title": deadline.display_title, "reason": reason})
+    return deadline
+
+
+@transaction.atomic
+def deadline_resume(*, deadline: Deadline, actor) -> Deadline:
+    deadline = Deadline.objects.select_for_update().select_related("policy").get(pk=deadline.pk)
+    if deadline.state != Deadline.State.PAUSED:
+        raise ValidationError(_("The deadline is not paused."))
+    now = timezone.now()
+    paused_for = now - deadline.paused_at
+    deadline.due_at += paused_for
+    deadline.state = Deadline.State.OPEN if deadline.due_at > now else Deadline.State.BREACHED
+    deadline.derivation = (deadline.derivation + " " + _("+ paused %(hours)s h") % {
+        "hours": round(paused_for.total_seconds() / 3600, 1)})[:500]
+    deadline.next_check_at = now if deadline.state == Deadline.State.BREACHED else _next_check(deadline, deadline.policy)
+    deadline.paused_at = None
+    deadline.save(update_fields=["due_at", "state", "derivation", "next_check_at", "paused_at"])
+    _log(deadline, kind="resumed", actor=actor)
+    _case_event(deadline, actor=actor, kind="deadline_resumed",
+                summary=_("Deadline resumed: %(title)s, now due %(due)s.") % {
+                    "title": deadline.display_title, "due": _fmt(deadline.due_at)})
+    return deadline
+
+
+@transaction.atomic
+def deadline_extend(*, deadline: Deadline, actor, new_due_at: datetime, reason: str) -> Deadline:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the extension.")})
+    deadline = Deadline.objects.select_for_update().select_related("policy").get(pk=deadline.pk)
+    if not deadline.is_unfinished:
+        raise ValidationError(_("Only an unfinished deadline can be extended."))
+    now = timezone.now()
+    if new_due_at <= now:
+        raise ValidationError({"new_due_at": _("The new due time must lie in the future.")})
+    if new_due_at <= deadline.due_at:
+        raise ValidationError({"new_due_at": _("An extension must move the due time later.")})
+    old = deadline.due_at
+    deadline.due_at = new_due_at
+    deadline.derivation = (_("Extended from %(old)s: %(reason)s") % {"old": _fmt(old), "reason": reason})[:500]
+    if deadline.state == Deadline.State.BREACHED:
+        deadline.state = Deadline.State.OPEN
+    deadline.warned_at = None
+    deadline.next_check_at = _next_check(deadline, deadline.policy)
+    deadline.save(update_fields=["due_at", "derivation", "state", "warned_at", "next_check_at"])
+    _log(deadline, kind="extended", actor=actor, note=reason)
+    _case_event(deadline, actor=actor, kind="deadline_extended",
+                summary=_("Deadline extended: %(title)s, from %(old)s to %(new)s (%(reason)s).") % {
+                    "title": deadline.display_title, "old": _fmt(old), "new": _fmt(new_due_at), "reason": reason})
+    return deadline
+
+
+def _start_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(0, 0)))
+
+
+def deadlines_on_case_open(*, case: Case, actor) -> None:
+    """Opening a case starts the first-meeting clock, and the statutory clocks that run from the
+    first absence day when it is known."""
+    deadline_open(case=case, kind=Kind.FIRST_MEETING, start=case.first_contact_at, actor=actor)
+    if case.first_absence_day:
+        start = _start_of_day(case.first_absence_day)
+        deadline_open(case=case, kind=Kind.ORDINARY_FOLLOW_UP, start=start, actor=actor)
+        deadline_open(case=case, kind=Kind.ABSENCE_CONVERSATION, start=start, actor=actor)
+
+
+def deadlines_on_case_close(*, case: Case, actor) -> None:
+    for deadline in case.deadlines.unfinished():
+        deadline_cancel(deadline=deadline, actor=actor, reason=_("case closed"))
+
+
+def deadline_time_left(deadline: Deadline, now: datetime | None = None) -> timedelta:
+    return deadline.due_at - (now or timezone.now())

@@ -1,0 +1,137 @@
+"""Demo data: realistic Danish people, employers and cases in every state.
+
+`seed_demo` runs DEMO_STEPS of every installed app's `demo.py` (cases first, then roundtable);
+each step is a function taking the shared `DemoContext`, so the demo grows with every capability.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from . import services
+from .models import Case, Team
+from .roles import Role
+
+User = get_user_model()
+
+DEMO_PASSWORD = "demo"
+
+# Valid CVR numbers (checksum) of invented employers.
+EMPLOYERS = [
+    ("29189978", "", "Helsingør Kommune, Skolen ved Øresund", "Kongevejen 12, 3000 Helsingør"),
+    ("29189978", "1003388457", "Helsingør Kommune, Plejecenter Bøgehøj", "Bøgevej 4, 3000 Helsingør"),
+    ("13585628", "", "Nordlys Lager & Logistik A/S", "Industrivej 40, 6000 Kolding"),
+    ("25313763", "", "Vestjysk Maskinfabrik ApS", "Fabriksvej 7, 6800 Varde"),
+    ("10150817", "", "Åbyhøj Rengøring I/S", "Søndergade 3, 8230 Åbyhøj"),
+]
+
+EMPLOYEES = [
+    ("0412781234", "Søren Østergård", "lærer"),
+    ("1907854321", "Maja Kjær Sørensen", "social- og sundhedsassistent"),
+    ("0203692468", "Jørgen Ærø", "lagermedarbejder"),
+    ("2811901357", "Aase Bæk Løvgren", "pædagog"),
+    ("1505734680", "Mikkel Ødegaard", "smed"),
+    ("0709882222", "Fatma Yılmaz", "rengøringsassistent"),
+    ("3112651111", "Henrik Bøgh Mølgaard", "truckfører"),
+    ("1406993333", "Line Dam Åkesson", "sygeplejerske"),
+    ("0101804444", "Peter Skærbæk", "chauffør"),
+    ("2204965555", "Camilla Frølund", "kontorelev"),
+    ("1710706666", "Ole Lykkegård", "pedel"),
+    ("0808877777", "Sofie Dahl Østberg", "lærer"),
+]
+
+
+@dataclass
+class DemoContext:
+    users: dict[str, object] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    cases: list[Case] = field(default_factory=list)
+    rng: random.Random = field(default_factory=lambda: random.Random(42))
+
+
+def _user(username, first, last, *, roles, email=None, superuser=False):
+    user = User.objects.create_user(
+        username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
+        email=email or f"{username}@kommune.example", is_staff=superuser, is_superuser=superuser,
+    )
+    user.groups.set(Group.objects.filter(name__in=roles))
+    return user
+
+
+def seed_people(ctx: DemoContext) -> None:
+    ctx.users["konsulent"] = _user("konsulent", "Mette", "Jensen", roles=[Role.CONSULTANT])
+    ctx.users["konsulent3"] = _user("konsulent3", "Fatima", "Ali", roles=[Role.CONSULTANT])
+    ctx.users["konsulent2"] = _user("konsulent2", "Anders", "Holm", roles=[Role.CONSULTANT])
+    ctx.users["teamleder"] = _user("teamleder", "Birgitte", "Larsen", roles=[Role.TEAM_LEAD])
+    ctx.users["admin"] = _user("admin", "Ada", "Administrator", roles=[Role.ADMIN], superuser=True)
+    nord = Team.objects.create(name="Nord")
+    syd = Team.objects.create(name="Syd")
+    nord.members.add(ctx.users["konsulent"], ctx.users["konsulent3"])
+    nord.leads.add(ctx.users["teamleder"])
+    syd.members.add(ctx.users["konsulent2"])
+    ctx.teams.update(Nord=nord, Syd=syd)
+
+
+def seed_cases(ctx: DemoContext) -> None:
+    now = timezone.now()
+    rng = ctx.rng
+    sources = [s for s, _ in Case.Source.choices]
+    outcomes = [o for o, _ in Case.Outcome.choices]
+    for i, (cpr, name, job) in enumerate(EMPLOYEES):
+        cvr, pnr, employer_name, address = EMPLOYERS[i % len(EMPLOYERS)]
+        team = ctx.teams["Nord"] if i % 3 else ctx.teams["Syd"]
+        consultant = None if i == 5 else (ctx.users["konsulent2"] if team.name == "Syd" else
+                                          ctx.users["konsulent" if i % 2 else "konsulent3"])
+        opened = now - timedelta(days=2 + i * 9, hours=rng.randint(0, 6))
+        mental = i in (0, 3, 7)
+        case = services.case_open(
+            actor=consultant or ctx.users["teamleder"],
+            employee=services.EmployeeData(cpr=cpr, name=name, job_title=job, phone=f"+45 2{i:01d} 4{i:01d} 1{i:01d} 0{i:01d}",
+                                           email=f"{name.split()[0].lower()}@post.example"),
+            employer=services.EmployerData(cvr=cvr, p_number=pnr, name=employer_name, address=address),
+            contact=services.ContactData(name=["Lone Madsen", "Kurt Bønnelykke", "Hanne Ærenlund"][i % 3],
+                                         role="leder", phone="+45 70 20 30 40", email="leder@arbejdsgiver.example"),
+            team=team,
+            consultant=consultant,
+            source=sources[i % len(sources)],
+            first_contact_at=opened,
+            first_absence_day=timezone.localdate(opened) - timedelta(days=10 + i),
+            functional_limitations="Kan ikke løfte over 10 kg; tåler ikke lange vagter." if i % 2 else "Nedsat koncentration; brug for ro.",
+            health_note="Stress og søvnbesvær (egen læge)." if mental else "Diskusprolaps, venter på scanning.",
+            screening=services.Screening(
+                little_contact=i % 4 == 1, no_absence_talk=i % 5 == 2, job_health_mismatch=i % 6 == 3,
+                mental_health=mental, note="Vurderet ved første telefonsamtale.",
+            ) if i != 4 else None,
+        )
+        services.journal_add(
+            case=case, actor=consultant or ctx.users["teamleder"], kind="phone_call",
+            text=f"Telefonsamtale med {name.split()[0]}: gennemgik situationen og aftalte næste skridt.",
+            occurred_at=opened + timedelta(hours=1),
+        )
+        if i >= 8:  # the oldest cases are closed, with a spread of outcomes
+            services.case_close(
+                case=case, actor=consultant or ctx.users["teamleder"], outcome=outcomes[i % len(outcomes)],
+                closed_on=timezone.localdate() - timedelta(days=i), note="Afsluttet efter opfølgning.",
+            )
+        ctx.cases.append(case)
+
+
+DEMO_STEPS = [
+    seed_people,
+    seed_cases,
+]
+
+
+def demo_date(days_ago: int) -> date:
+    return timezone.localdate() - timedelta(days=days_ago)
+
+
+def demo_time(days_ahead: int, hour: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=days_ahead)
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, 0))

@@ -1,0 +1,293 @@
+"""Deadline arithmetic for sick-leave follow-up, with no database access.
+
+Why a module of its own: deadlines here are legal obligations ("by the end of week 8"), so the
+arithmetic must be deterministic, testable without a database and explainable to a caseworker
+("why is this due on Tuesday?"). The rules are written for the Danish wall clock, so everything is
+counted in Europe/Copenhagen and only converted to UTC at the end, for storage.
+
+Holiday names are kept as ENGLISH msgids (as the `holidays` package returns them with
+language="en_US") and translated only when shown, so stored data is language-neutral.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
+# A day-based deadline runs to the last instant of its end day: anything done that day is on time,
+# and a deadline counted from "today" can never lie before a start late in the evening.
+END_OF_DAY = time.max  # 23:59:59.999999, shown as 23:59
+WEEKEND = "weekend"  # closed_reason() sentinel; a msgid, translated in explain()
+
+_WEEKDAYS = (gettext_noop("Mon"), gettext_noop("Tue"), gettext_noop("Wed"), gettext_noop("Thu"),
+             gettext_noop("Fri"), gettext_noop("Sat"), gettext_noop("Sun"))
+# Marked for makemessages only: these are the en_US names `holidays` 0.109 gives for Denmark, plus
+# our default extra closed days; explain() passes any stored name through gettext.
+_HOLIDAY_NAMES = (
+    gettext_noop("New Year's Day"), gettext_noop("Maundy Thursday"), gettext_noop("Good Friday"),
+    gettext_noop("Easter Sunday"), gettext_noop("Easter Monday"), gettext_noop("Great Prayer Day"),
+    gettext_noop("Ascension Day"), gettext_noop("Pentecost"), gettext_noop("Pentecost Monday"),
+    gettext_noop("Christmas Day"), gettext_noop("Second Day of Christmas"),
+    gettext_noop("Constitution Day"), gettext_noop("Christmas Eve"), gettext_noop("New Year's Eve"),
+    gettext_noop("closed day"),  # an extra closed day given without a name
+)
+
+
+class Unit(StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    WEEKS = "weeks"
+
+
+class CalendarMode(StrEnum):
+    CLOCK = "clock"  # calendar time; day/week deadlines still roll off a closed end day
+    WORKING = "working"  # only working days count
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which local dates are working days. Weekends are always closed, so only list other days.
+
+    The caller must cover every year a deadline can reach (start year and the next, typically):
+    a date outside the loaded years silently counts as an ordinary weekday.
+    """
+
+    closed_days: frozenset[date]
+    names: Mapping[date, str] = field(default_factory=dict, hash=False)
+
+    def is_working_day(self, d: date) -> bool:
+        return d.weekday() < 5 and d not in self.closed_days
+
+    def next_working_day(self, d: date) -> date:
+        """`d` itself if it is a working day, else the first working day after it."""
+        while not self.is_working_day(d):
+            d += timedelta(days=1)
+        return d
+
+    def closed_reason(self, d: date) -> str | None:
+        """WEEKEND, the day's name (an untranslated msgid) or None if the day is open.
+
+        Weekend wins over a holiday on a Saturday or Sunday (Easter Sunday, Pentecost) so that
+        explanations say "weekend" once rather than naming days that are closed anyway.
+        """
+        if d.weekday() >= 5:
+            return WEEKEND
+        if d in self.closed_days:
+            return self.names.get(d) or gettext_noop("closed day")
+        return None
+
+
+def DEFAULT_EXTRA_CLOSED_DAYS(year: int) -> dict[date, str]:
+    """Days the municipality is closed although they are not public holidays in `holidays`.
+
+    Upper-case name kept from the agreed API (it reads like the constant table it is)."""
+    return {
+        date(year, 6, 5): gettext_noop("Constitution Day"),  # Grundlovsdag
+        date(year, 12, 24): gettext_noop("Christmas Eve"),  # Juleaftensdag
+        date(year, 12, 31): gettext_noop("New Year's Eve"),  # Nytårsaftensdag
+    }
+
+
+def danish_calendar(
+    *, years: Iterable[int], extra_closed: Mapping[date, str] | Iterable[date] = ()
+) -> WorkCalendar:
+    """Danish public holidays for `years` plus `extra_closed` (not added automatically, so the
+    caller decides, e.g. `DEFAULT_EXTRA_CLOSED_DAYS(y)` or the municipality's own list)."""
+    # The library knows Store Bededag was abolished after 2023; en_US keeps names language-neutral.
+    names: dict[date, str] = dict(holidays.Denmark(years=list(years), language="en_US").items())
+    if isinstance(extra_closed, Mapping):
+        names.update(extra_closed)
+    else:
+        names.update((d, gettext_noop("closed day")) for d in extra_closed)
+    return WorkCalendar(closed_days=frozenset(names), names=names)
+
+
+def _to_utc(local: datetime) -> datetime:
+    """Local wall time -> UTC. fold=0 picks the first of an ambiguous pair and, for a wall time
+    skipped by the spring change, the pre-change offset (so 02:30 becomes 03:30 summer time)."""
+    return local.replace(tzinfo=LOCAL_TZ, fold=0).astimezone(UTC)
+
+
+def _local(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("datetime must be timezone-aware")
+    return moment.astimezone(LOCAL_TZ)
+
+
+@dataclass(frozen=True)
+class DueTime:
+    start: datetime
+    due_at: datetime  # UTC
+    amount: int
+    unit: Unit
+    mode: CalendarMode
+    skipped: tuple[tuple[date, str], ...] = ()  # closed days passed over, with closed_reason()
+    rolled_from: date | None = None  # the computed end date, when it was closed and moved on
+    start_is_day_one: bool = False
+
+    def explain(self) -> str:
+        """One line for caseworkers, e.g. "48 working hours from Fri 14/3 15:00: weekend skipped
+        → Tue 18/3 15:00", so a deadline can be checked by hand."""
+        n, start = self.amount, _fmt_moment(self.start)
+        if self.unit is Unit.HOURS and self.mode is CalendarMode.WORKING:
+            head = ngettext(
+                "%(n)s working hour from %(start)s", "%(n)s working hours from %(start)s", n
+            )
+        elif self.unit is Unit.HOURS:
+            head = ngettext("%(n)s hour from %(start)s", "%(n)s hours from %(start)s", n)
+        elif self.unit is Unit.WEEKS:
+            head = ngettext("%(n)s week from %(start)s", "%(n)s weeks from %(start)s", n)
+        elif self.mode is CalendarMode.WORKING:
+            head = ngettext(
+                "%(n)s working day from %(start)s", "%(n)s working days from %(start)s", n
+            )
+        else:
+            head = ngettext("%(n)s day from %(start)s", "%(n)s days from %(start)s", n)
+        text = head % {"n": n, "start": start}
+        if self.start_is_day_one:
+            text += " " + _("(start day counts as day 1)")
+        # Only day/week deadlines roll, and those skip nothing while counting: one detail is enough.
+        if self.rolled_from is not None:
+            ends, reason = _fmt_date(self.rolled_from), self.skipped[0][1]
+            if reason != WEEKEND:  # the weekday already says "weekend"; a holiday needs its name
+                ends += f" ({_(reason)})"
+            text += ": " + _("ends %(date)s, moved to next working day") % {"date": ends}
+        elif self.skipped:
+            text += ": " + _("%(days)s skipped") % {"days": _describe_skipped(self.skipped)}
+        return f"{text} → {_fmt_moment(self.due_at)}"
+
+
+def _fmt_date(d: date) -> str:
+    # Own weekday table rather than the process locale, which is not Danish on most servers.
+    return f"{_(_WEEKDAYS[d.weekday()])} {d.day}/{d.month}"
+
+
+def _fmt_moment(moment: datetime) -> str:
+    local = moment.astimezone(LOCAL_TZ)
+    return f"{_fmt_date(local.date())} {local:%H:%M}"
+
+
+def _describe_skipped(skipped: tuple[tuple[date, str], ...]) -> str:
+    """Distinct reasons in order; weekends are counted, not listed day by day."""
+    reasons: list[str] = []
+    weekends = {d.isocalendar()[:2] for d, reason in skipped if reason == WEEKEND}
+    for _d, reason in skipped:
+        if reason == WEEKEND:
+            label = ngettext("weekend", "%(n)s weekends", len(weekends)) % {"n": len(weekends)}
+        else:
+            label = _(reason)
+        if label not in reasons:
+            reasons.append(label)
+    return ", ".join(reasons)
+
+
+def compute_due(
+    *,
+    start: datetime,
+    amount: int,
+    unit: Unit,
+    mode: CalendarMode,
+    calendar: WorkCalendar,
+    start_is_day_one: bool = False,
+) -> DueTime:
+    """When a deadline of `amount` `unit`s from `start` falls due, and why.
+
+    HOURS: CLOCK adds elapsed hours; WORKING counts all 24 wall-clock hours of each working day
+    and none of a closed day. DAYS/WEEKS run to END_OF_DAY of the end date, which moves to the
+    next working day if closed; WORKING DAYS count working days only. `start_is_day_one` makes
+    the start day day 1 ("by the end of week 8 from the first absence day" = first day + 55).
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise ValueError(f"amount must be a positive integer, got {amount!r}")
+    try:
+        unit, mode = Unit(unit), CalendarMode(mode)
+    except ValueError as exc:
+        raise ValueError(f"unknown unit or calendar mode: {exc}") from None
+    local = _local(start)
+    skipped: list[tuple[date, str]] = []
+    rolled_from = None
+
+    def skip(d: date) -> None:
+        skipped.append((d, calendar.closed_reason(d)))
+
+    if unit is Unit.HOURS and mode is CalendarMode.CLOCK:
+        due = start.astimezone(UTC) + timedelta(hours=amount)
+    elif unit is Unit.HOURS:
+        # Walk naive wall time date by date, so a working day is always 24 counted hours.
+        cursor, remaining = local.replace(tzinfo=None), timedelta(hours=amount)
+        while True:
+            midnight = datetime.combine(cursor.date() + timedelta(days=1), time())
+            if calendar.is_working_day(cursor.date()):
+                if remaining <= midnight - cursor:  # "<=": ending at 24:00 must not jump to Monday
+                    break
+                remaining -= midnight - cursor
+            else:
+                skip(cursor.date())
+            cursor = midnight
+        due = _to_utc(cursor + remaining)
+    elif mode is CalendarMode.WORKING and unit is Unit.DAYS:
+        d = local.date()
+        if start_is_day_one:
+            while not calendar.is_working_day(d):  # day 1 is the first working day from start
+                skip(d)
+                d += timedelta(days=1)
+            counted = 1
+        else:
+            counted = 0
+        while counted < amount:
+            d += timedelta(days=1)
+            if calendar.is_working_day(d):
+                counted += 1
+            else:
+                skip(d)
+        due = _to_utc(datetime.combine(d, END_OF_DAY))
+    else:  # DAYS in CLOCK mode, WEEKS in either mode: calendar days, then roll off a closed day
+        days = amount * 7 if unit is Unit.WEEKS else amount
+        end = local.date() + timedelta(days=days - 1 if start_is_day_one else days)
+        if not calendar.is_working_day(end):
+            rolled_from = end
+            while not calendar.is_working_day(end):
+                skip(end)
+                end += timedelta(days=1)
+        due = _to_utc(datetime.combine(end, END_OF_DAY))
+
+    return DueTime(
+        start=start, due_at=due, amount=amount, unit=unit, mode=mode, skipped=tuple(skipped),
+        rolled_from=rolled_from, start_is_day_one=start_is_day_one and unit is not Unit.HOURS,
+    )
+
+
+def is_working_time(
+    moment: datetime,
+    calendar: WorkCalendar,
+    *,
+    day_start: time = time(8, 0),
+    day_end: time = time(16, 0),
+) -> bool:
+    """Whether `moment` is in office hours: reminders are not sent at night or on holidays."""
+    local = _local(moment)
+    return calendar.is_working_day(local.date()) and day_start <= local.time() < day_end
+
+
+def next_working_time(
+    moment: datetime,
+    calendar: WorkCalendar,
+    *,
+    day_start: time = time(8, 0),
+    day_end: time = time(16, 0),
+) -> datetime:
+    """`moment` (in UTC) if it is working time, else the next opening time (UTC), to which a
+    reminder outside office hours is postponed."""
+    local = _local(moment)
+    if is_working_time(moment, calendar, day_start=day_start, day_end=day_end):
+        return moment.astimezone(UTC)
+    d = local.date()
+    if not (calendar.is_working_day(d) and local.time() < day_start):
+        d = calendar.next_working_day(d + timedelta(days=1))
+    return _to_utc(datetime.combine(d, day_start))

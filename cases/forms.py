@@ -1,0 +1,254 @@
+"""Forms for the case file. They validate input; the services decide and write."""
+
+from datetime import timedelta
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import validate_cpr, validate_cvr, validate_p_number
+from .models import Case, JournalEntry
+from .selectors import consultants_of, teams_of
+from .services import ContactData, EmployeeData, EmployerData, Screening
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def not_in_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("The date cannot be in the future."))
+    return value
+
+
+class ScreeningFields(forms.Form):
+    risk_little_contact = forms.BooleanField(label=_("Little contact between employee and workplace"), required=False)
+    risk_no_absence_talk = forms.BooleanField(label=_("No conversation about the absence yet"), required=False)
+    risk_job_health_mismatch = forms.BooleanField(
+        label=_("Job and health not compatible in the long run"), required=False
+    )
+    risk_mental_health = forms.BooleanField(label=_("Anxiety, depression or stress"), required=False)
+    risk_note = forms.CharField(
+        label=_("Screening note (sensitive)"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+    def screening(self) -> Screening:
+        data = self.cleaned_data
+        return Screening(
+            little_contact=data["risk_little_contact"],
+            no_absence_talk=data["risk_no_absence_talk"],
+            job_health_mismatch=data["risk_job_health_mismatch"],
+            mental_health=data["risk_mental_health"],
+            note=data["risk_note"],
+        )
+
+
+class CaseCreateForm(ScreeningFields):
+    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
+    employee_name = forms.CharField(label=_("Employee's name"), max_length=200)
+    employee_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    employee_email = forms.EmailField(label=_("E-mail"), required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+
+    cvr = forms.CharField(label=_("CVR number"), max_length=8, required=False)
+    p_number = forms.CharField(label=_("P-number (workplace)"), max_length=10, required=False)
+    employer_name = forms.CharField(label=_("Employer's name"), max_length=200, required=False)
+    employer_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_role = forms.CharField(label=_("Role"), max_length=100, required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=None, required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
+    first_contact_at = forms.DateTimeField(label=_("First contact"), widget=DATETIME_INPUT)
+    first_absence_day = forms.DateField(
+        label=_("First absence day"), required=False, widget=DATE_INPUT, validators=[not_in_future]
+    )
+    functional_limitations = forms.CharField(
+        label=_("Functions and limitations (may be shared with the employer)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+    )
+    health_note = forms.CharField(
+        label=_("Health details (sensitive, never shared with the employer)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = teams_of(user)
+        self.fields["team"].queryset = teams
+        self.fields["consultant"].queryset = consultants_of(teams)
+        if not self.is_bound:
+            self.initial.setdefault("first_contact_at", timezone.localtime().replace(second=0, microsecond=0))
+            self.initial.setdefault("consultant", user.pk)
+            first_team = teams.filter(members=user).first() or teams.first()
+            if first_team:
+                self.initial.setdefault("team", first_team.pk)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(_("Employee"), "cpr", "employee_name", "employee_phone", "employee_email", "job_title"),
+            Fieldset(
+                _("Employer"), "cvr", "p_number", "employer_name", "employer_address",
+                "contact_name", "contact_role", "contact_phone", "contact_email",
+            ),
+            Fieldset(_("Case"), "source", "first_contact_at", "first_absence_day", "team", "consultant",
+                     "functional_limitations", "health_note"),
+            Fieldset(
+                _("Risk screening (Hedensted)"),
+                HTML('<p class="text-muted small">{}</p>'.format(_("Any risk factor makes the case complex."))),
+                "risk_little_contact", "risk_no_absence_talk", "risk_job_health_mismatch", "risk_mental_health",
+                "risk_note",
+            ),
+            Submit("submit", _("Open case")),
+        )
+
+    def clean_cpr(self):
+        return validate_cpr(self.cleaned_data["cpr"])
+
+    def clean_cvr(self):
+        value = self.cleaned_data["cvr"]
+        return validate_cvr(value) if value.strip() else ""
+
+    def clean_p_number(self):
+        return validate_p_number(self.cleaned_data["p_number"])
+
+    def clean_first_contact_at(self):
+        value = self.cleaned_data["first_contact_at"]
+        if value and value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("The first contact cannot be in the future."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cvr") and not data.get("employer_name"):
+            self.add_error("employer_name", _("Give the employer's name."))
+        if (data.get("employer_name") or data.get("contact_name")) and not data.get("cvr") and "cvr" not in self.errors:
+            self.add_error("cvr", _("Give the employer's CVR number."))
+        consultant, team = data.get("consultant"), data.get("team")
+        if consultant and team and not (team.members.filter(pk=consultant.pk).exists() or team.leads.filter(pk=consultant.pk).exists()):
+            self.add_error("consultant", _("The consultant is not on the chosen team."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "employee": EmployeeData(
+                cpr=d["cpr"], name=d["employee_name"], phone=d["employee_phone"], email=d["employee_email"],
+                job_title=d["job_title"],
+            ),
+            "employer": EmployerData(
+                cvr=d["cvr"], name=d["employer_name"], address=d["employer_address"], p_number=d["p_number"]
+            ) if d["cvr"] else None,
+            "contact": ContactData(
+                name=d["contact_name"], role=d["contact_role"], phone=d["contact_phone"], email=d["contact_email"]
+            ) if d["contact_name"] else None,
+            "team": d["team"],
+            "consultant": d["consultant"],
+            "source": d["source"],
+            "first_contact_at": d["first_contact_at"],
+            "first_absence_day": d["first_absence_day"],
+            "functional_limitations": d["functional_limitations"],
+            "health_note": d["health_note"],
+            "screening": self.screening(),
+        }
+
+
+class CaseEditForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["source", "first_contact_at", "first_absence_day", "functional_limitations", "health_note"]
+        widgets = {"first_contact_at": DATETIME_INPUT, "first_absence_day": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_absence_day"].validators.append(not_in_future)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+
+class ScreeningForm(ScreeningFields):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save screening")))
+
+
+class ReassignForm(forms.Form):
+    consultant = forms.ModelChoiceField(label=_("New consultant"), queryset=None)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultant"].queryset = consultants_of([case.team])
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Reassign")))
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------")] + list(Case.Outcome.choices))
+    closed_on = forms.DateField(label=_("Closing date"), widget=DATE_INPUT, validators=[not_in_future])
+    note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].error_messages["required"] = _("Choose the outcome of the case.")
+        self.initial.setdefault("closed_on", timezone.localdate())
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Close case"), css_class="btn-danger"))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Give a reason for reopening the case.")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Reopen case")))
+
+
+class JournalForm(forms.ModelForm):
+    class Meta:
+        model = JournalEntry
+        fields = ["kind", "occurred_at", "text"]
+        widgets = {"occurred_at": DATETIME_INPUT, "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages["required"] = _("Write the journal entry.")
+        self.fields["text"].max_length = 20000
+        if not self.is_bound:
+            self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        self.helper.add_input(Submit("submit", _("Add to journal")))
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + list(Case.Status.choices))
+    consultant = forms.ChoiceField(label=_("Consultant"), required=False)
+    team = forms.ChoiceField(label=_("Team"), required=False)
+    complexity = forms.ChoiceField(
+        label=_("Risk"), required=False, choices=[("", _("All"))] + list(Case.Complexity.choices)
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False,
+        choices=[
+            ("-first_contact", _("Newest first")), ("first_contact", _("Oldest first")),
+            ("name", _("Name")), ("reference", _("Reference")), ("activity", _("Least recently touched")),
+        ],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = teams_of(user)
+        self.fields["team"].choices = [("", _("All"))] + [(str(t.pk), t.name) for t in teams]
+        self.fields["consultant"].choices = (
+            [("", _("All")), ("none", _("Unassigned"))]
+            + [(str(u.pk), u.get_full_name() or u.username) for u in consultants_of(teams)]
+        )

@@ -1,0 +1,24 @@
+"""The case file. One module per concept; import every model here so Django finds it."""
+
+from .access import AccessLog
+from .case import Case, CaseEvent, JournalEntry
+from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
+from .notifications import Notification, OutboxMessage
+from .people import ContactPerson, Employee, Employer, Team
+
+__all__ = [
+    "AccessLog",
+    "Case",
+    "CaseEvent",
+    "ClosedDay",
+    "ContactPerson",
+    "Deadline",
+    "DeadlineEvent",
+    "DeadlinePolicy",
+    "Employee",
+    "Employer",
+    "JournalEntry",
+    "Notification",
+    "OutboxMessage",
+    "Team",
+]

@@ -1,0 +1,152 @@
+"""The sick-leave case, its timeline events and the consultant's journal."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Case(models.Model):
+    class Source(models.TextChoices):
+        PHONE_CALL = "phone_call", _("phone call")
+        FAST_TRACK = "fast_track", _("fast-track referral")
+        INFORMATION_FORM = "information_form", _("information form")
+        GP = "gp", _("GP")
+        CASEWORKER = "caseworker", _("caseworker")
+        EMPLOYER_CONTACT = "employer_contact", _("employer contact")
+        CITIZEN = "citizen", _("citizen")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    class Complexity(models.TextChoices):
+        UNSCREENED = "unscreened", _("not screened")
+        SMOOTH = "smooth", _("smooth")
+        COMPLEX = "complex", _("complex")
+
+    class Outcome(models.TextChoices):
+        RETAINED = "retained", _("retained in the same job")
+        RETAINED_ADJUSTED = "retained_adjusted", _("retained with adjustments")
+        PARTIAL_RETURN = "partial_return", _("partial return")
+        RELOCATED = "relocated", _("relocated within the employer")
+        NEW_JOB = "new_job", _("new job")
+        FLEX_JOB = "flex_job", _("flex job")
+        LEFT_LABOUR_MARKET = "left_labour_market", _("left the labour market")
+        OTHER = "other", _("other")
+
+    # Fields holding health information (GDPR art. 9). Never shown to an employer, never in an
+    # employer-facing document or mail; tests seed sentinels into exactly these.
+    SENSITIVE_FIELDS = ("health_note", "risk_note", "risk_mental_health")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    employee = models.ForeignKey("cases.Employee", on_delete=models.PROTECT, related_name="cases", verbose_name=_("employee"))
+    employer = models.ForeignKey(
+        "cases.Employer", on_delete=models.PROTECT, related_name="cases", null=True, blank=True, verbose_name=_("employer")
+    )
+    employer_contact = models.ForeignKey(
+        "cases.ContactPerson", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("employer contact person"),
+    )
+    team = models.ForeignKey("cases.Team", on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name=_("consultant"),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    first_contact_at = models.DateTimeField(_("first contact"))
+    first_absence_day = models.DateField(_("first absence day"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    # Functions and limitations: what the employer may know (helbredsoplysningsloven § 2).
+    functional_limitations = models.TextField(_("functions and limitations"), blank=True)
+    # Health details: sensitive.
+    health_note = models.TextField(_("health details (sensitive)"), blank=True)
+
+    # Hedensted's risk screening.
+    risk_little_contact = models.BooleanField(_("little contact between employee and workplace"), default=False)
+    risk_no_absence_talk = models.BooleanField(_("no conversation about the absence yet"), default=False)
+    risk_job_health_mismatch = models.BooleanField(_("job and health not compatible in the long run"), default=False)
+    risk_mental_health = models.BooleanField(_("anxiety, depression or stress"), default=False)
+    risk_note = models.TextField(_("screening note (sensitive)"), blank=True)
+    complexity = models.CharField(_("risk"), max_length=12, choices=Complexity.choices, default=Complexity.UNSCREENED)
+    screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
+
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    closed_on = models.DateField(_("closing date"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Moved by every event on the case; the dashboard's "not touched for 14 days" reads it.
+    last_activity_at = models.DateTimeField(_("last activity"), db_index=True)
+
+    class Meta:
+        ordering = ["-first_contact_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            # One open case per person: the database guards what the form warns about.
+            models.UniqueConstraint(
+                fields=["employee"], condition=Q(status="open"), name="case_one_open_per_employee"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | (~Q(outcome="") & Q(closed_on__isnull=False)),
+                name="case_closed_has_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["consultant", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def risk_factor_count(self) -> int:
+        return sum(
+            [self.risk_little_contact, self.risk_no_absence_talk, self.risk_job_health_mismatch, self.risk_mental_health]
+        )
+
+
+class CaseEvent(models.Model):
+    """One row per change on a case: the timeline. Append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    kind = models.CharField(_("kind"), max_length=40)
+    summary = models.CharField(_("summary"), max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class JournalEntry(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", _("note")
+        PHONE_CALL = "phone_call", _("phone call")
+        EMAIL = "email", _("e-mail")
+        MEETING_NOTE = "meeting_note", _("meeting note")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal_entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTE)
+    # Journal text is consultant notes: never shown to an employer.
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(_("time"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")

@@ -1,0 +1,217 @@
+"""Notifications: the in-app list with the bell, and the e-mail outbox.
+
+Every message is a row written in the caller's transaction, keyed by a unique dedup key; sending
+happens after commit (a Celery task kicked by `on_commit`, and the beat task every minute), so a
+broker or mail server that is down loses nothing and a retry never sends twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Notification, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 10
+
+
+def _kick_outbox() -> None:
+    """Ask a worker to send now. If the broker is down the beat sweep sends later."""
+    from .tasks import send_outbox
+
+    try:
+        send_outbox.delay()
+    except Exception:  # broker down: the message is stored, beat picks it up
+        logger.warning("Could not queue send_outbox; the outbox sweep will send later.", exc_info=True)
+
+
+def outbox_enqueue(
+    *,
+    to: str | list[str],
+    subject: str,
+    text: str,
+    html: str = "",
+    attachments: Sequence[tuple[str, bytes | str, str]] = (),
+    dedup_key: str,
+    case=None,
+    deadline=None,
+    headers: dict | None = None,
+    send_after: datetime | None = None,
+) -> OutboxMessage | None:
+    """Store an e-mail to send after commit. Returns None if this dedup key was enqueued before."""
+    recipients = [to] if isinstance(to, str) else [address for address in to if address]
+    if not recipients:
+        return None
+    stored = []
+    for filename, content, mimetype in attachments:
+        if isinstance(content, bytes):
+            stored.append({"filename": filename, "content": base64.b64encode(content).decode(), "b64": True,
+                           "mimetype": mimetype})
+        else:
+            stored.append({"filename": filename, "content": content, "b64": False, "mimetype": mimetype})
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                dedup_key=dedup_key[:200], to=recipients, subject=subject[:300], text=text, html=html,
+                attachments=stored, headers=headers or {}, case=case, deadline=deadline,
+                send_after=send_after or timezone.now(),
+            )
+    except IntegrityError:
+        return None
+    transaction.on_commit(_kick_outbox)
+    return message
+
+
+def notify(
+    *,
+    recipient,
+    kind: str,
+    title: str,
+    body: str,
+    url: str = "",
+    case=None,
+    dedup_key: str,
+    email: bool = True,
+    deadline=None,
+    email_after: datetime | None = None,
+) -> Notification | None:
+    """In-app notification (+ e-mail) to a user, once per dedup key."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient, kind=kind, title=title[:200], body=body, url=url, case=case, deadline=deadline,
+                dedup_key=dedup_key[:200],
+            )
+    except IntegrityError:
+        return None
+    if email and recipient.email:
+        link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
+        text = f"{body}\n\n{link}\n\n-- \n" + _("Fastholdelse: this message was sent automatically.")
+        outbox_enqueue(
+            to=recipient.email, subject=title, text=text, dedup_key=f"mail:{dedup_key}", case=case, deadline=deadline,
+            html=_html_mail(title=title, body=body, link=link), send_after=email_after,
+        )
+    return notification
+
+
+def _html_mail(*, title: str, body: str, link: str) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string("cases/mail/notification.html", {"title": title, "body": body, "link": link})
+
+
+def notify_case_assigned(*, case, recipient, actor) -> None:
+    from django.urls import reverse
+
+    notify(
+        recipient=recipient,
+        kind="case_assigned",
+        title=_("Case %(ref)s is now yours") % {"ref": case.reference},
+        body=_("%(actor)s gave you case %(ref)s (%(name)s).") % {
+            "actor": actor.get_full_name() or actor.username if actor else _("The system"),
+            "ref": case.reference,
+            "name": case.employee.name,
+        },
+        url=reverse("cases:detail", args=[case.reference]),
+        case=case,
+        dedup_key=f"assigned:{case.pk}:{recipient.pk}:{timezone.now().isoformat()}",
+    )
+
+
+def notifications_mark_read(*, user, ids: Sequence[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    return qs.update(read_at=timezone.now())
+
+
+# --- sending -------------------------------------------------------------------------------------
+
+
+def _still_relevant(message: OutboxMessage) -> bool:
+    """A reminder about a deadline that has been met or cancelled meanwhile is not sent."""
+    if message.deadline_id is None:
+        return True
+    from .models import Deadline
+
+    state = Deadline.objects.filter(pk=message.deadline_id).values_list("state", flat=True).first()
+    return state in (Deadline.State.OPEN, Deadline.State.BREACHED)
+
+
+def _build(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject, body=message.text, from_email=settings.DEFAULT_FROM_EMAIL, to=message.to,
+        headers=message.headers or None,
+    )
+    if message.html:
+        email.attach_alternative(message.html, "text/html")
+    for item in message.attachments:
+        content = base64.b64decode(item["content"]) if item.get("b64") else item["content"]
+        if item["mimetype"].startswith("text/calendar"):
+            # Mail programs show an invitation only for a text/calendar alternative part with a method.
+            email.attach_alternative(content if isinstance(content, str) else content.decode(), item["mimetype"])
+        email.attach(item["filename"], content, item["mimetype"].split(";")[0])
+    return email
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Conditional update: of several workers only one gets the lease on a message."""
+    return bool(
+        OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.PENDING)
+        .filter(models_q_lease_free(now))
+        .update(lease_until=now + LEASE)
+    )
+
+
+def models_q_lease_free(now):
+    from django.db.models import Q
+
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
+def outbox_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send what is due. Returns the number sent. Safe to run in several workers at once."""
+    now = now or timezone.now()
+    sent = 0
+    candidates = list(
+        OutboxMessage.objects.filter(state=OutboxMessage.State.PENDING, send_after__lte=now)
+        .filter(models_q_lease_free(now))
+        .order_by("send_after")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in candidates:
+        if not _claim(message_id, now):
+            continue
+        message = OutboxMessage.objects.get(pk=message_id)
+        if not _still_relevant(message):
+            OutboxMessage.objects.filter(pk=message_id).update(state=OutboxMessage.State.DROPPED, lease_until=None)
+            continue
+        try:
+            _build(message).send()
+        except Exception as error:  # SMTP down, refused...: back off and try again later
+            attempts = message.attempts + 1
+            OutboxMessage.objects.filter(pk=message_id).update(
+                attempts=attempts,
+                last_error=str(error)[:500],
+                lease_until=None,
+                send_after=now + min(timedelta(minutes=2**attempts), timedelta(hours=2)),
+                state=OutboxMessage.State.FAILED if attempts >= MAX_ATTEMPTS else OutboxMessage.State.PENDING,
+            )
+            logger.warning("Sending outbox message %s failed (attempt %s): %s", message_id, attempts, error)
+            continue
+        OutboxMessage.objects.filter(pk=message_id).update(
+            state=OutboxMessage.State.SENT, sent_at=timezone.now(), lease_until=None, attempts=message.attempts + 1
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,356 @@
+"""Use cases that change the case file. Each writes a timeline event in the same transaction.
+
+Views and tasks call these; nothing else changes a case. Deadline clocks are opened, met and
+cancelled from here through `cases.deadlines` (the deadline engine).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .identifiers import mask_cpr, normalise_digits, validate_cpr, validate_cvr
+from .models import AccessLog, Case, CaseEvent, ContactPerson, Employee, Employer, JournalEntry, Team
+
+# --- events and access log -----------------------------------------------------------------------
+
+
+def event_record(*, case: Case, actor, kind: str, summary: str, at: datetime | None = None) -> CaseEvent:
+    """Append a timeline event and move the case's last-activity time."""
+    at = at or timezone.now()
+    event = CaseEvent.objects.create(case=case, actor=actor, kind=kind, summary=summary[:500], at=at)
+    Case.objects.filter(pk=case.pk).update(last_activity_at=at)
+    case.last_activity_at = at
+    return event
+
+
+def access_record(
+    *, user, action: str, purpose: str, case: Case | None = None, employee: Employee | None = None, detail: str = ""
+) -> AccessLog:
+    """Log a read, search, export or download. A CPR typed into a search is masked before storing."""
+    if case is not None and employee is None:
+        employee = case.employee
+    digits = normalise_digits(detail)
+    if len(digits) == 10 and digits.isdigit():
+        detail = mask_cpr(digits)
+    return AccessLog.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        purpose=purpose[:200],
+        case=case,
+        employee=employee,
+        detail=detail[:300],
+    )
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+@dataclass
+class EmployeeData:
+    cpr: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    job_title: str = ""
+
+
+@dataclass
+class EmployerData:
+    cvr: str
+    name: str
+    address: str = ""
+    p_number: str = ""
+
+
+@dataclass
+class ContactData:
+    name: str
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def employee_upsert(*, data: EmployeeData) -> Employee:
+    """Find the person by CPR (the identity) and refresh the contact details we were given."""
+    cpr = validate_cpr(data.cpr)
+    employee, created = Employee.objects.get_or_create(
+        cpr=cpr, defaults={"name": data.name, "phone": data.phone, "email": data.email, "job_title": data.job_title}
+    )
+    if not created:
+        for field in ("name", "phone", "email", "job_title"):
+            value = getattr(data, field)
+            if value:
+                setattr(employee, field, value)
+        employee.save()
+    return employee
+
+
+def employer_upsert(*, data: EmployerData) -> Employer:
+    cvr = validate_cvr(data.cvr)
+    p_number = normalise_digits(data.p_number)
+    employer, created = Employer.objects.get_or_create(
+        cvr=cvr, p_number=p_number, defaults={"name": data.name, "address": data.address}
+    )
+    if not created and (data.name and data.name != employer.name or data.address and data.address != employer.address):
+        employer.name = data.name or employer.name
+        employer.address = data.address or employer.address
+        employer.save(update_fields=["name", "address"])
+    return employer
+
+
+def contact_upsert(*, employer: Employer, data: ContactData | None) -> ContactPerson | None:
+    if data is None or not data.name:
+        return None
+    contact = employer.contacts.filter(name=data.name).first()
+    if contact is None:
+        return ContactPerson.objects.create(employer=employer, **data.__dict__)
+    for field in ("role", "phone", "email"):
+        if getattr(data, field):
+            setattr(contact, field, getattr(data, field))
+    contact.save()
+    return contact
+
+
+# --- the case ------------------------------------------------------------------------------------
+
+
+def open_case_for(employee: Employee, *, exclude: Case | None = None) -> Case | None:
+    qs = Case.objects.filter(employee=employee, status=Case.Status.OPEN)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.first()
+
+
+def _complexity(case: Case) -> str:
+    return Case.Complexity.COMPLEX if case.risk_factor_count else Case.Complexity.SMOOTH
+
+
+@dataclass
+class Screening:
+    little_contact: bool = False
+    no_absence_talk: bool = False
+    job_health_mismatch: bool = False
+    mental_health: bool = False
+    note: str = ""
+
+
+def _apply_screening(case: Case, screening: Screening) -> None:
+    case.risk_little_contact = screening.little_contact
+    case.risk_no_absence_talk = screening.no_absence_talk
+    case.risk_job_health_mismatch = screening.job_health_mismatch
+    case.risk_mental_health = screening.mental_health
+    case.risk_note = screening.note
+    case.complexity = _complexity(case)
+    case.screened_at = timezone.now()
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor,
+    employee: EmployeeData,
+    team: Team,
+    source: str,
+    first_contact_at: datetime | None = None,
+    first_absence_day: date | None = None,
+    employer: EmployerData | None = None,
+    contact: ContactData | None = None,
+    consultant=None,
+    functional_limitations: str = "",
+    health_note: str = "",
+    screening: Screening | None = None,
+) -> Case:
+    """Open a case at first contact and start its first-meeting clock.
+
+    Raises ValidationError (on the field "cpr") when the person already has an open case.
+    """
+    now = timezone.now()
+    first_contact_at = first_contact_at or now
+    if first_absence_day and first_absence_day > timezone.localdate():
+        raise ValidationError({"first_absence_day": _("The first absence day cannot be in the future.")})
+    person = employee_upsert(data=employee)
+    existing = open_case_for(person)
+    if existing is not None:
+        raise ValidationError(
+            {"cpr": _("This person already has an open case (%(ref)s). Use that case instead.") % {"ref": existing.reference}},
+            code="open_case_exists",
+        )
+    firm = employer_upsert(data=employer) if employer and employer.cvr else None
+    case = Case(
+        reference="",
+        employee=person,
+        employer=firm,
+        employer_contact=contact_upsert(employer=firm, data=contact) if firm else None,
+        team=team,
+        consultant=consultant,
+        source=source,
+        first_contact_at=first_contact_at,
+        first_absence_day=first_absence_day,
+        functional_limitations=functional_limitations,
+        health_note=health_note,
+        last_activity_at=now,
+    )
+    if screening is not None:
+        _apply_screening(case, screening)
+    case.reference = "T-" + uuid.uuid4().hex[:18]  # replaced below once the pk is known
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # Two consultants opening a case for the same person at the same moment: the partial
+        # unique index decides; the loser gets the same message as the form check above.
+        raise ValidationError(
+            {"cpr": _("This person already has an open case. Use that case instead.")}, code="open_case_exists"
+        ) from None
+    # The reference is readable and unique because it carries the primary key.
+    case.reference = f"FH-{timezone.localdate(first_contact_at).year}-{case.pk:05d}"
+    Case.objects.filter(pk=case.pk).update(reference=case.reference)
+    event_record(
+        case=case,
+        actor=actor,
+        kind="case_opened",
+        summary=_("Case opened (source: %(source)s).") % {"source": case.get_source_display()},
+        at=now,
+    )
+    if screening is not None:
+        event_record(case=case, actor=actor, kind="case_screened", summary=_screening_summary(case), at=now)
+    _start_clocks_on_open(case, actor=actor)
+    return case
+
+
+def _start_clocks_on_open(case: Case, *, actor) -> None:
+    """Hook for the deadline engine: opening a case starts the first-meeting clock."""
+    from . import deadlines
+
+    deadlines.deadlines_on_case_open(case=case, actor=actor)
+
+
+def _screening_summary(case: Case) -> str:
+    return _("Risk screening: %(level)s (%(count)d of 4 risk factors).") % {
+        "level": case.get_complexity_display(),
+        "count": case.risk_factor_count,
+    }
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor, fields: dict) -> Case:
+    """Edit ordinary fields. Team, consultant and status change through their own services."""
+    allowed = {
+        "source", "first_contact_at", "first_absence_day", "functional_limitations", "health_note", "employer",
+        "employer_contact",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"case_update cannot change {sorted(unknown)}")
+    if fields.get("first_absence_day") and fields["first_absence_day"] > timezone.localdate():
+        raise ValidationError({"first_absence_day": _("The first absence day cannot be in the future.")})
+    changed = [name for name, value in fields.items() if getattr(case, name) != value]
+    for name in changed:
+        setattr(case, name, fields[name])
+    if changed:
+        case.save(update_fields=changed)
+        labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in changed)
+        event_record(case=case, actor=actor, kind="case_edited", summary=_("Changed: %(fields)s.") % {"fields": labels})
+    return case
+
+
+@transaction.atomic
+def case_screen(*, case: Case, actor, screening: Screening) -> Case:
+    _apply_screening(case, screening)
+    case.save(
+        update_fields=[
+            "risk_little_contact", "risk_no_absence_talk", "risk_job_health_mismatch", "risk_mental_health",
+            "risk_note", "complexity", "screened_at",
+        ]
+    )
+    event_record(case=case, actor=actor, kind="case_screened", summary=_screening_summary(case))
+    return case
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, note: str = "") -> Case:
+    """Give the case to another consultant (optionally of another team); the new owner is notified."""
+    team = team or case.team
+    if consultant is not None and not (
+        team.members.filter(pk=consultant.pk).exists() or team.leads.filter(pk=consultant.pk).exists()
+    ):
+        raise ValidationError({"consultant": _("%(name)s is not on team %(team)s.") % {
+            "name": consultant.get_full_name() or consultant.username, "team": team.name}})
+    old = case.consultant
+    case.consultant = consultant
+    case.team = team
+    case.save(update_fields=["consultant", "team"])
+    name = (consultant.get_full_name() or consultant.username) if consultant else _("nobody")
+    summary = _("Reassigned to %(name)s (%(team)s).") % {"name": name, "team": team.name}
+    if note:
+        summary += " " + note
+    event_record(case=case, actor=actor, kind="case_reassigned", summary=summary)
+    if consultant is not None and consultant != old and consultant != actor:
+        from . import notifications
+
+        notifications.notify_case_assigned(case=case, recipient=consultant, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, outcome: str, closed_on: date | None = None, note: str = "") -> Case:
+    if not case.is_open:
+        raise ValidationError(_("The case is already closed."))
+    if outcome not in Case.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the case.")})
+    closed_on = closed_on or timezone.localdate()
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+    case.status = Case.Status.CLOSED
+    case.outcome = outcome
+    case.closed_on = closed_on
+    case.closing_note = note
+    case.save(update_fields=["status", "outcome", "closed_on", "closing_note"])
+    event_record(
+        case=case, actor=actor, kind="case_closed",
+        summary=_("Case closed: %(outcome)s.") % {"outcome": case.get_outcome_display()},
+    )
+    from . import deadlines
+
+    deadlines.deadlines_on_case_close(case=case, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor, reason: str) -> Case:
+    if case.is_open:
+        raise ValidationError(_("The case is already open."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for reopening the case.")})
+    other = open_case_for(case.employee, exclude=case)
+    if other is not None:
+        raise ValidationError(_("This person already has an open case (%(ref)s).") % {"ref": other.reference})
+    case.status = Case.Status.OPEN
+    case.outcome = ""
+    case.closed_on = None
+    case.save(update_fields=["status", "outcome", "closed_on"])
+    event_record(case=case, actor=actor, kind="case_reopened", summary=_("Case reopened: %(reason)s") % {"reason": reason})
+    return case
+
+
+@transaction.atomic
+def journal_add(*, case: Case, actor, kind: str, text: str, occurred_at: datetime | None = None) -> JournalEntry:
+    if not text.strip():
+        raise ValidationError({"text": _("Write the journal entry.")})
+    occurred_at = occurred_at or timezone.now()
+    if occurred_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError({"occurred_at": _("A journal entry cannot be dated in the future.")})
+    entry = JournalEntry.objects.create(case=case, kind=kind, text=text, author=actor, occurred_at=occurred_at)
+    # The timeline names the entry, never its text: the text may hold health details.
+    event_record(
+        case=case, actor=actor, kind="journal_added",
+        summary=_("Journal entry (%(kind)s).") % {"kind": entry.get_kind_display()},
+    )
+    return entry

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("eksport.csv", views.case_export, name="export"),
+    path("ny/", views.case_create, name="create"),
+    path("indsigt/", views.access_insight, name="access_insight"),
+    path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/rediger/", views.case_edit, name="edit"),
+    path("<str:reference>/cpr/", views.case_reveal_cpr, name="reveal_cpr"),
+    path("<str:reference>/screening/", views.case_screen, name="screen"),
+    path("<str:reference>/tildel/", views.case_reassign, name="reassign"),
+    path("<str:reference>/luk/", views.case_close, name="close"),
+    path("<str:reference>/genaabn/", views.case_reopen, name="reopen"),
+    path("<str:reference>/journal/", views.journal_add, name="journal_add"),
+]

@@ -1,0 +1,269 @@
+"""Views of the case file: thin. Access through selectors, changes through services."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import (
+    CaseCreateForm,
+    CaseEditForm,
+    CaseFilterForm,
+    CloseForm,
+    JournalForm,
+    ReassignForm,
+    ReopenForm,
+    ScreeningForm,
+)
+from .identifiers import validate_cpr
+from .models import AccessLog, Case, Employee
+from .roles import is_admin, is_staff_member
+from .selectors import case_get_visible, case_search
+
+staff_required = user_passes_test(is_staff_member)
+PURPOSE_CASEWORK = "sagsbehandling"
+
+
+def _apply_validation_error(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form) so nothing typed is lost."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@staff_required
+def case_list(request):
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in filters.items() if v}
+    qs = case_search(request.user, **filters)
+    if filters.get("q"):
+        services.access_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"])
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@staff_required
+def case_export(request):
+    """CSV of the filtered list: no CPR, no health data. Logged as an export."""
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    qs = case_search(request.user, **filters)
+    services.access_record(
+        user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_CASEWORK, detail=request.GET.urlencode()
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sager.csv"'
+    response.write("\ufeff")  # Excel needs the BOM to read æøå
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Reference"), _("Employee"), _("Employer"), _("Team"), _("Consultant"), _("Status"),
+                     _("Risk"), _("First contact"), _("Outcome")])
+    for case in qs.iterator(chunk_size=2000):
+        writer.writerow([
+            case.reference, case.employee.name, case.employer.name if case.employer else "", case.team.name,
+            (case.consultant.get_full_name() or case.consultant.username) if case.consultant else "",
+            case.get_status_display(), case.get_complexity_display(),
+            timezone.localtime(case.first_contact_at).strftime("%Y-%m-%d %H:%M"), case.get_outcome_display(),
+        ])
+    return response
+
+
+@login_required
+@staff_required
+def case_create(request):
+    form = CaseCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(actor=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/case_form.html", {"form": form, "title": _("New case")})
+
+
+def _detail_context(request, case: Case, **extra) -> dict:
+    context = {
+        "case": case,
+        "events": case.events.select_related("actor")[:200],
+        "journal": case.journal_entries.select_related("author")[:200],
+        "journal_form": JournalForm(),
+        "close_form": CloseForm(),
+        "reopen_form": ReopenForm(),
+        "reassign_form": ReassignForm(case=case),
+        "screening_form": ScreeningForm(initial={
+            "risk_little_contact": case.risk_little_contact,
+            "risk_no_absence_talk": case.risk_no_absence_talk,
+            "risk_job_health_mismatch": case.risk_job_health_mismatch,
+            "risk_mental_health": case.risk_mental_health,
+            "risk_note": case.risk_note,
+        }),
+        "cpr_revealed": False,
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+@staff_required
+def case_detail(request, reference):
+    case = case_get_visible(request.user, reference=reference)
+    services.access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=case)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+@login_required
+@staff_required
+@require_POST
+def case_reveal_cpr(request, reference):
+    case = case_get_visible(request.user, reference=reference)
+    purpose = request.POST.get("purpose", "").strip() or _("identity check")
+    services.access_record(user=request.user, action=AccessLog.Action.REVEAL_CPR, purpose=purpose, case=case)
+    if request.htmx:
+        return render(request, "cases/partials/cpr.html", {"case": case, "cpr_revealed": True})
+    return render(request, "cases/case_detail.html", _detail_context(request, case, cpr_revealed=True))
+
+
+def _case_form_view(request, reference, *, form_factory, handle, template_key, success_message):
+    """POST handler shared by the small forms on the case page: on error, the page is shown again
+    with the form's errors and everything the user typed."""
+    case = case_get_visible(request.user, reference=reference)
+    form = form_factory(case, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            handle(case, form)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect("cases:detail", reference=case.reference)
+    if request.method == "POST":
+        return render(request, "cases/case_detail.html", _detail_context(request, case, **{template_key: form}), status=400)
+    return redirect("cases:detail", reference=case.reference)
+
+
+@login_required
+@staff_required
+def case_edit(request, reference):
+    case = case_get_visible(request.user, reference=reference)
+    form = CaseEditForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(case=case, actor=request.user, fields={n: form.cleaned_data[n] for n in form.changed_data})
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Case saved."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/case_form.html", {"form": form, "case": case, "title": _("Edit case %(ref)s") % {"ref": case.reference}})
+
+
+@login_required
+@staff_required
+def case_screen(request, reference):
+    return _case_form_view(
+        request, reference,
+        form_factory=lambda case, data: ScreeningForm(data),
+        handle=lambda case, form: services.case_screen(case=case, actor=request.user, screening=form.screening()),
+        template_key="screening_form", success_message=_("Screening saved."),
+    )
+
+
+@login_required
+@staff_required
+def case_reassign(request, reference):
+    return _case_form_view(
+        request, reference,
+        form_factory=lambda case, data: ReassignForm(data, case=case),
+        handle=lambda case, form: services.case_reassign(
+            case=case, actor=request.user, consultant=form.cleaned_data["consultant"], note=form.cleaned_data["note"]
+        ),
+        template_key="reassign_form", success_message=_("Case reassigned."),
+    )
+
+
+@login_required
+@staff_required
+def case_close(request, reference):
+    return _case_form_view(
+        request, reference,
+        form_factory=lambda case, data: CloseForm(data),
+        handle=lambda case, form: services.case_close(
+            case=case, actor=request.user, outcome=form.cleaned_data["outcome"],
+            closed_on=form.cleaned_data["closed_on"], note=form.cleaned_data["note"],
+        ),
+        template_key="close_form", success_message=_("Case closed."),
+    )
+
+
+@login_required
+@staff_required
+def case_reopen(request, reference):
+    return _case_form_view(
+        request, reference,
+        form_factory=lambda case, data: ReopenForm(data),
+        handle=lambda case, form: services.case_reopen(case=case, actor=request.user, reason=form.cleaned_data["reason"]),
+        template_key="reopen_form", success_message=_("Case reopened."),
+    )
+
+
+@login_required
+@staff_required
+def journal_add(request, reference):
+    return _case_form_view(
+        request, reference,
+        form_factory=lambda case, data: JournalForm(data),
+        handle=lambda case, form: services.journal_add(
+            case=case, actor=request.user, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
+            occurred_at=form.cleaned_data["occurred_at"],
+        ),
+        template_key="journal_form", success_message=_("Journal entry added."),
+    )
+
+
+@login_required
+@user_passes_test(is_admin)
+def access_insight(request):
+    """A citizen's request for insight: every logged access to this person's cases, as CSV."""
+    error = ""
+    if request.method == "POST":
+        try:
+            cpr = validate_cpr(request.POST.get("cpr", ""))
+            employee = Employee.objects.get(cpr=cpr)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        except Employee.DoesNotExist:
+            error = _("No person with that CPR number is registered.")
+        else:
+            services.access_record(
+                user=request.user, action=AccessLog.Action.INSIGHT_EXPORT, purpose=_("citizen's request for insight"),
+                employee=employee,
+            )
+            rows = AccessLog.objects.filter(employee=employee).select_related("case").order_by("at")
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="indsigt-adgangslog.csv"'
+            response.write("\ufeff")
+            writer = csv.writer(response, delimiter=";")
+            writer.writerow([_("Time"), _("Case"), _("Action"), _("Purpose")])
+            for row in rows.iterator():
+                writer.writerow([
+                    timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
+                    row.case.reference if row.case else "", row.get_action_display(), row.purpose,
+                ])
+            return response
+    return render(request, "cases/access_insight.html", {"error": error})
