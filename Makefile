@@ -26,8 +26,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: system $(VENV)/.installed
-	@cd locale && ../$(BIN)/django-admin compilemessages -v0
-	@for app in cases roundtable; do [ -d $$app/locale ] && (cd $$app && ../$(BIN)/django-admin compilemessages -v0) || true; done
+	$(BIN)/django-admin compilemessages -v0 --ignore=.venv --ignore=var --ignore=static
 
 run: export DEBUG ?= 1
 run: export FASTHOLDELSE_DEMO ?= 1
@@ -55,4 +54,4 @@ lint: install
 	$(BIN)/ruff check .
 
 messages:
-	cd locale/.. && $(BIN)/django-admin makemessages -l da --no-location --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages -l da -l en --no-location --ignore=.venv --ignore=var --ignore=static
