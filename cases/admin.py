@@ -1,6 +1,21 @@
 from django.contrib import admin
 
-from .models import AccessLog, Case, CaseEvent, ContactPerson, Employee, Employer, JournalEntry, Team
+from .models import (
+    AccessLog,
+    Case,
+    CaseEvent,
+    ClosedDay,
+    ContactPerson,
+    Deadline,
+    DeadlineEvent,
+    DeadlinePolicy,
+    Employee,
+    Employer,
+    JournalEntry,
+    Notification,
+    OutboxMessage,
+    Team,
+)
 
 
 @admin.register(Team)
@@ -66,3 +81,56 @@ class AccessLogAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
     date_hierarchy = "at"
     search_fields = ["case__reference", "user__username"]
+
+
+@admin.register(DeadlinePolicy)
+class DeadlinePolicyAdmin(admin.ModelAdmin):
+    """Policies are data: an admin changes lengths, calendars, warnings and escalations here.
+    A change applies to clocks started afterwards; running clocks keep their due time."""
+
+    list_display = ["name", "kind", "amount", "unit", "calendar", "warn_before", "escalate_after", "active"]
+    list_editable = ["active"]
+    readonly_fields = ["kind"]
+
+    def has_add_permission(self, request):
+        return False  # one policy per kind, seeded by migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+class DeadlineEventInline(admin.TabularInline):
+    model = DeadlineEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "kind", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdmin):
+    list_display = ["case", "kind", "state", "due_at", "met_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["case__reference"]
+    inlines = [DeadlineEventInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at"]
+    list_filter = ["kind"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["send_after", "subject", "state", "attempts", "sent_at"]
+    list_filter = ["state"]
+    exclude = ["attachments"]

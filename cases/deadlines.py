@@ -239,3 +239,62 @@ def deadlines_on_case_close(*, case: Case, actor) -> None:
 
 def deadline_time_left(deadline: Deadline, now: datetime | None = None) -> timedelta:
     return deadline.due_at - (now or timezone.now())
+
+
+# Clocks that no other part of the product meets: the consultant records when they were met.
+MANUALLY_MET = (Kind.INFORMATION_FORM, Kind.ABSENCE_CONVERSATION, Kind.ORDINARY_FOLLOW_UP, Kind.FAST_TRACK)
+
+
+def deadline_record_met(*, deadline: Deadline, actor, at: datetime, note: str = "") -> Deadline:
+    """The consultant records that a clock was met outside the product (a form came back, the
+    employer held the absence conversation, the first follow-up conversation took place)."""
+    if deadline.kind not in MANUALLY_MET:
+        raise ValidationError(_("This deadline is met by the product itself (e.g. by holding a meeting)."))
+    if at > timezone.now():
+        raise ValidationError({"at": _("The time cannot be in the future.")})
+    if at < deadline.start_at:
+        raise ValidationError({"at": _("The time cannot be before the deadline started.")})
+    if not deadline.is_unfinished:
+        raise ValidationError(_("The deadline is already finished."))
+    by = note.strip() or _("recorded by the consultant")
+    return deadline_meet_one(deadline=deadline, at=at, actor=actor, by=by)
+
+
+def information_form_sent(*, case: Case, actor, sent_at: datetime) -> Deadline | None:
+    """The information form went to the citizen: its 8-day answer clock starts (SDL § 11)."""
+    if sent_at > timezone.now():
+        raise ValidationError({"sent_at": _("The time cannot be in the future.")})
+    if not case.is_open:
+        raise ValidationError(_("The case is closed."))
+    if case.deadlines.unfinished().filter(kind=Kind.INFORMATION_FORM).exists():
+        raise ValidationError(_("An information form is already waiting for an answer."))
+    return deadline_open(case=case, kind=Kind.INFORMATION_FORM, start=sent_at, actor=actor)
+
+
+def duration_text(delta: timedelta) -> str:
+    """'2 d 4 t' style: whole days and hours, or hours and minutes under a day."""
+    seconds = abs(int(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return _("%(d)s d %(h)s h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)s h %(m)s min") % {"h": hours, "m": minutes}
+    return _("%(m)s min") % {"m": minutes}
+
+
+def deadline_status_text(deadline: Deadline, now: datetime | None = None) -> str:
+    """What the case page says next to a deadline: time left, overdue by, or when it was met."""
+    now = now or timezone.now()
+    if deadline.state == Deadline.State.MET:
+        on_time = deadline.met_at <= deadline.due_at
+        return (_("met on time %(at)s") if on_time else _("met late %(at)s")) % {"at": _fmt(deadline.met_at)}
+    if deadline.state == Deadline.State.CANCELLED:
+        return _("cancelled")
+    if deadline.state == Deadline.State.PAUSED:
+        return _("paused since %(at)s: %(reason)s") % {"at": _fmt(deadline.paused_at), "reason": deadline.pause_reason}
+    left = deadline.due_at - now
+    if left.total_seconds() >= 0:
+        return _("%(left)s left") % {"left": duration_text(left)}
+    return _("%(over)s overdue") % {"over": duration_text(left)}

@@ -9,6 +9,7 @@ Holiday names are kept as ENGLISH msgids (as the `holidays` package returns them
 language="en_US") and translated only when shown, so stored data is language-neutral.
 """
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -94,13 +95,19 @@ def DEFAULT_EXTRA_CLOSED_DAYS(year: int) -> dict[date, str]:
     }
 
 
+@functools.lru_cache(maxsize=32)
+def _public_holidays(years: tuple[int, ...]) -> tuple[tuple[date, str], ...]:
+    """Pure and costly (the library builds every rule): computed once per set of years and process."""
+    # The library knows Store Bededag was abolished after 2023; en_US keeps names language-neutral.
+    return tuple(holidays.Denmark(years=list(years), language="en_US").items())
+
+
 def danish_calendar(
     *, years: Iterable[int], extra_closed: Mapping[date, str] | Iterable[date] = ()
 ) -> WorkCalendar:
     """Danish public holidays for `years` plus `extra_closed` (not added automatically, so the
     caller decides, e.g. `DEFAULT_EXTRA_CLOSED_DAYS(y)` or the municipality's own list)."""
-    # The library knows Store Bededag was abolished after 2023; en_US keeps names language-neutral.
-    names: dict[date, str] = dict(holidays.Denmark(years=list(years), language="en_US").items())
+    names: dict[date, str] = dict(_public_holidays(tuple(sorted(set(years)))))
     if isinstance(extra_closed, Mapping):
         names.update(extra_closed)
     else:

@@ -252,3 +252,58 @@ class CaseFilterForm(forms.Form):
             [("", _("All")), ("none", _("Unassigned"))]
             + [(str(u.pk), u.get_full_name() or u.username) for u in consultants_of(teams)]
         )
+
+
+# --- deadlines on the case page ------------------------------------------------------------------
+
+
+def _not_future_moment(value):
+    if value and value > timezone.now():
+        raise forms.ValidationError(_("The time cannot be in the future."))
+    return value
+
+
+class DeadlinePauseForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the clock paused?"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Give a reason for the pause.")
+
+
+class DeadlineExtendForm(forms.Form):
+    new_due_at = forms.DateTimeField(label=_("New due time"), widget=DATETIME_INPUT)
+    reason = forms.CharField(label=_("Reason for the extension"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Give a reason for the extension.")
+        self.fields["new_due_at"].error_messages["required"] = _("Give the new due time.")
+
+    def clean_new_due_at(self):
+        value = self.cleaned_data["new_due_at"]
+        if value <= timezone.now():
+            raise forms.ValidationError(_("The new due time must lie in the future."))
+        return value
+
+
+class DeadlineMetForm(forms.Form):
+    at = forms.DateTimeField(label=_("When"), widget=DATETIME_INPUT, validators=[_not_future_moment])
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+class InformationFormSentForm(forms.Form):
+    sent_at = forms.DateTimeField(label=_("Sent"), widget=DATETIME_INPUT, validators=[_not_future_moment])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("sent_at", timezone.localtime().replace(second=0, microsecond=0))
+
+
+DEADLINE_ACTION_FORMS = {"pause": DeadlinePauseForm, "extend": DeadlineExtendForm, "met": DeadlineMetForm}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -73,36 +74,67 @@ def outbox_enqueue(
     return message
 
 
-def notify(
-    *,
-    recipient,
-    kind: str,
-    title: str,
-    body: str,
-    url: str = "",
-    case=None,
-    dedup_key: str,
-    email: bool = True,
-    deadline=None,
-    email_after: datetime | None = None,
-) -> Notification | None:
-    """In-app notification (+ e-mail) to a user, once per dedup key."""
+@dataclass
+class Draft:
+    """One notification to a staff user (in-app, and by e-mail when the user has an address)."""
+
+    recipient: object
+    kind: str
+    title: str
+    body: str
+    dedup_key: str
+    url: str = ""
+    case: object = None
+    deadline: object = None
+    email: bool = True
+    email_after: datetime | None = None
+
+    def notification(self) -> Notification:
+        return Notification(
+            recipient=self.recipient, kind=self.kind, title=self.title[:200], body=self.body, url=self.url, case=self.case,
+            deadline=self.deadline, dedup_key=self.dedup_key[:200],
+        )
+
+    def mail(self) -> OutboxMessage | None:
+        if not (self.email and self.recipient.email):
+            return None
+        link = f"{settings.SITE_URL}{self.url}" if self.url else settings.SITE_URL
+        text = f"{self.body}\n\n{link}\n\n-- \n" + _("Fastholdelse: this message was sent automatically.")
+        return OutboxMessage(
+            dedup_key=f"mail:{self.dedup_key}"[:200], to=[self.recipient.email], subject=self.title[:300], text=text,
+            html=_html_mail(title=self.title, body=self.body, link=link), attachments=[], headers={}, case=self.case,
+            deadline=self.deadline, send_after=self.email_after or timezone.now(),
+        )
+
+
+def notify(*, recipient, kind: str, title: str, body: str, dedup_key: str, url: str = "", case=None, email: bool = True,
+           deadline=None, email_after: datetime | None = None) -> Notification | None:
+    """In-app notification (+ e-mail) to a user, once per dedup key. None when the key was used before."""
+    draft = Draft(recipient=recipient, kind=kind, title=title, body=body, dedup_key=dedup_key, url=url, case=case,
+                  deadline=deadline, email=email, email_after=email_after)
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient=recipient, kind=kind, title=title[:200], body=body, url=url, case=case, deadline=deadline,
-                dedup_key=dedup_key[:200],
-            )
+            notification = draft.notification()
+            notification.save()
     except IntegrityError:
         return None
-    if email and recipient.email:
-        link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
-        text = f"{body}\n\n{link}\n\n-- \n" + _("Fastholdelse: this message was sent automatically.")
-        outbox_enqueue(
-            to=recipient.email, subject=title, text=text, dedup_key=f"mail:{dedup_key}", case=case, deadline=deadline,
-            html=_html_mail(title=title, body=body, link=link), send_after=email_after,
-        )
+    mail = draft.mail()
+    if mail is not None:
+        with transaction.atomic():
+            OutboxMessage.objects.bulk_create([mail], ignore_conflicts=True)
+        transaction.on_commit(_kick_outbox)
     return notification
+
+
+def notify_bulk(drafts: Sequence[Draft]) -> None:
+    """Many notifications in a few queries (the sweep). Unique dedup keys make a repeat a no-op."""
+    if not drafts:
+        return
+    Notification.objects.bulk_create([draft.notification() for draft in drafts], ignore_conflicts=True)
+    mails = [mail for mail in (draft.mail() for draft in drafts) if mail is not None]
+    if mails:
+        OutboxMessage.objects.bulk_create(mails, ignore_conflicts=True)
+        transaction.on_commit(_kick_outbox)
 
 
 def _html_mail(*, title: str, body: str, link: str) -> str:

@@ -9,6 +9,9 @@ urlpatterns = [
     path("eksport.csv", views.case_export, name="export"),
     path("ny/", views.case_create, name="create"),
     path("indsigt/", views.access_insight, name="access_insight"),
+    path("notifikationer/", views.notification_list, name="notifications"),
+    path("notifikationer/laest/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifikationer/<int:pk>/", views.notification_open, name="notification_open"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/rediger/", views.case_edit, name="edit"),
     path("<str:reference>/cpr/", views.case_reveal_cpr, name="reveal_cpr"),
@@ -17,4 +20,6 @@ urlpatterns = [
     path("<str:reference>/luk/", views.case_close, name="close"),
     path("<str:reference>/genaabn/", views.case_reopen, name="reopen"),
     path("<str:reference>/journal/", views.journal_add, name="journal_add"),
+    path("<str:reference>/oplysningsskema/", views.information_form_sent, name="information_form_sent"),
+    path("<str:reference>/frister/<int:pk>/<slug:action>/", views.deadline_action, name="deadline_action"),
 ]

@@ -6,25 +6,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, user_passes_test
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import deadlines, services
 from .forms import (
+    DEADLINE_ACTION_FORMS,
     CaseCreateForm,
     CaseEditForm,
     CaseFilterForm,
     CloseForm,
+    InformationFormSentForm,
     JournalForm,
     ReassignForm,
     ReopenForm,
     ScreeningForm,
 )
 from .identifiers import validate_cpr
-from .models import AccessLog, Case, Employee
+from .models import AccessLog, Case, Deadline, Employee, Notification
+from .notifications import notifications_mark_read
 from .roles import is_admin, is_staff_member
 from .selectors import case_get_visible, case_search
 
@@ -97,9 +102,35 @@ def case_create(request):
     return render(request, "cases/case_form.html", {"form": form, "title": _("New case")})
 
 
+BADGE = {
+    Deadline.State.OPEN: "primary", Deadline.State.MET: "success", Deadline.State.BREACHED: "danger",
+    Deadline.State.CANCELLED: "secondary", Deadline.State.PAUSED: "warning",
+}
+
+
+def _deadline_rows(case: Case, failed: tuple | None = None) -> list[Deadline]:
+    """The case's deadlines, each with its status text and its action forms (the failed one bound,
+    so its errors and the user's input show again)."""
+    now = timezone.now()
+    order = {Deadline.State.BREACHED: 0, Deadline.State.OPEN: 1, Deadline.State.PAUSED: 2}
+    rows = sorted(case.deadlines.select_related("owner"), key=lambda d: (order.get(d.state, 3), d.due_at))
+    for row in rows:
+        row.status_text = deadlines.deadline_status_text(row, now)
+        row.badge = "danger" if row.state == Deadline.State.OPEN and row.due_at < now else BADGE[row.state]
+        row.can_record_met = row.kind in deadlines.MANUALLY_MET
+        row.forms = {name: form_class(prefix=f"d{row.pk}") for name, form_class in DEADLINE_ACTION_FORMS.items()}
+        row.open_action = ""
+        if failed and failed[0] == row.pk:
+            row.forms[failed[1]] = failed[2]
+            row.open_action = failed[1]
+    return rows
+
+
 def _detail_context(request, case: Case, **extra) -> dict:
     context = {
         "case": case,
+        "deadline_rows": _deadline_rows(case, extra.pop("deadline_failed", None)),
+        "info_form_sent_form": InformationFormSentForm(),
         "events": case.events.select_related("actor")[:200],
         "journal": case.journal_entries.select_related("author")[:200],
         "journal_form": JournalForm(),
@@ -267,3 +298,81 @@ def access_insight(request):
                 ])
             return response
     return render(request, "cases/access_insight.html", {"error": error})
+
+
+@login_required
+@staff_required
+@require_POST
+def deadline_action(request, reference, pk, action):
+    """Pause, resume, extend or record as met one deadline of the case."""
+    case = case_get_visible(request.user, reference=reference)
+    deadline = get_object_or_404(case.deadlines, pk=pk)
+    if action == "resume":
+        handlers = {"resume": lambda form: deadlines.deadline_resume(deadline=deadline, actor=request.user)}
+        form = None
+    else:
+        if action not in DEADLINE_ACTION_FORMS:
+            raise Http404
+        form = DEADLINE_ACTION_FORMS[action](request.POST, prefix=f"d{deadline.pk}")
+        handlers = {
+            "pause": lambda f: deadlines.deadline_pause(deadline=deadline, actor=request.user, reason=f.cleaned_data["reason"]),
+            "extend": lambda f: deadlines.deadline_extend(
+                deadline=deadline, actor=request.user, new_due_at=f.cleaned_data["new_due_at"], reason=f.cleaned_data["reason"]),
+            "met": lambda f: deadlines.deadline_record_met(
+                deadline=deadline, actor=request.user, at=f.cleaned_data["at"], note=f.cleaned_data["note"]),
+        }
+    if form is None or form.is_valid():
+        try:
+            handlers[action](form)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect("cases:detail", reference=case.reference)
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Deadline updated: %(title)s.") % {"title": deadline.display_title})
+            return redirect(f"{reverse('cases:detail', args=[case.reference])}#deadlines-h")
+    context = _detail_context(request, case, deadline_failed=(deadline.pk, action, form))
+    return render(request, "cases/case_detail.html", context, status=400)
+
+
+@login_required
+@staff_required
+@require_POST
+def information_form_sent(request, reference):
+    case = case_get_visible(request.user, reference=reference)
+    form = InformationFormSentForm(request.POST)
+    if form.is_valid():
+        try:
+            deadlines.information_form_sent(case=case, actor=request.user, sent_at=form.cleaned_data["sent_at"])
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The 8-day clock for the information form has started."))
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/case_detail.html", _detail_context(request, case, info_form_sent_form=form), status=400)
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "cases/notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk):
+    """Mark one notification read and go to what it is about."""
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notifications_mark_read(user=request.user, ids=[notification.pk])
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("cases:notifications")
+    return redirect(target or "cases:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = notifications_mark_read(user=request.user)
+    messages.success(request, _("%(n)s notifications marked as read.") % {"n": count})
+    return redirect("cases:notifications")

@@ -157,7 +157,12 @@ class Deadline(models.Model):
 
     @property
     def display_title(self) -> str:
-        return self.title or self.get_kind_display()
+        # A plain dict look-up: get_FOO_display() rebuilds a hashable choices map on every call,
+        # which dominated the sweep's profile.
+        return self.title or str(KIND_LABELS.get(self.kind, self.kind))
+
+
+KIND_LABELS = dict(DeadlinePolicy.Kind.choices)
 
 
 class DeadlineEvent(models.Model):
