@@ -40,7 +40,8 @@ def fill(open_rows: int) -> None:
                 SELECT %s + (i %% %s), %s, 'first_meeting', '', NULL, now() - interval '3 days',
                        CASE WHEN i <= %s THEN now() - interval '1 hour' ELSE now() + (1 + i %% 30) * interval '1 day' END,
                        'bench', 'open', '', '',
-                       CASE WHEN i <= %s THEN now() - interval '1 hour' ELSE now() + (1 + i %% 30) * interval '1 day' - interval '8 hours' END,
+                       CASE WHEN i <= %s THEN now() - interval '1 hour'
+                            ELSE now() + (1 + i %% 30) * interval '1 day' - interval '8 hours' END,
                        now()
                 FROM generate_series(1, %s) AS i
                 """,
