@@ -122,9 +122,49 @@ def seed_cases(ctx: DemoContext) -> None:
         ctx.cases.append(case)
 
 
+def seed_deadline_states(ctx: DemoContext) -> None:
+    """Deadlines in every state the case page can show: paused, extended, recorded as met, an
+    information form waiting, one due within hours. seed_demo runs the sweep at the end, which warns
+    and breaches what is due, so the bell and the dashboard start with real notifications."""
+    from . import deadlines
+    from .models import Deadline
+
+    now = timezone.now()
+    open_cases = [case for case in ctx.cases if case.is_open]
+    actor = ctx.users["konsulent"]
+
+    paused = open_cases[1].deadlines.filter(kind="ordinary_follow_up", state=Deadline.State.OPEN).first()
+    if paused:
+        deadlines.deadline_pause(deadline=paused, actor=actor, reason="Venter på lægeerklæring fra egen læge.")
+    extended = open_cases[2].deadlines.filter(kind="absence_conversation", state=Deadline.State.OPEN).first()
+    if extended:
+        deadlines.deadline_extend(deadline=extended, actor=actor, new_due_at=max(extended.due_at, now) + timedelta(days=7),
+                                  reason="Lederen er på ferie; samtalen er aftalt til ugen efter.")
+    met = open_cases[3].deadlines.filter(kind="absence_conversation").exclude(state=Deadline.State.MET).first()
+    if met and met.is_unfinished:
+        deadlines.deadline_record_met(deadline=met, actor=actor, at=max(met.start_at, now - timedelta(days=2)),
+                                      note="Arbejdsgiveren holdt sygefraværssamtalen.")
+    deadlines.information_form_sent(case=open_cases[1], actor=actor, sent_at=now - timedelta(days=6))
+
+    # A call whose 48-hour clock is due within hours (the sweep warns its owner).
+    soon = services.case_open(
+        actor=actor,
+        employee=services.EmployeeData(cpr="2302814567", name="Bente Søndergaard", job_title="kok",
+                                       email="bente@post.example"),
+        employer=services.EmployerData(cvr="13585628", name="Nordlys Lager & Logistik A/S", address="Industrivej 40, 6000 Kolding"),
+        team=ctx.teams["Nord"], consultant=actor, source=Case.Source.PHONE_CALL,
+        first_contact_at=now - timedelta(hours=2), first_absence_day=timezone.localdate() - timedelta(days=12),
+        screening=services.Screening(no_absence_talk=True),
+    )
+    # Demo only: move its clock so it is due in three hours whatever the weekday the demo is loaded.
+    soon.deadlines.filter(kind="first_meeting").update(due_at=now + timedelta(hours=3), next_check_at=now)
+    ctx.cases.append(soon)
+
+
 DEMO_STEPS = [
     seed_people,
     seed_cases,
+    seed_deadline_states,
 ]
 
 
