@@ -1,0 +1,30 @@
+"""seed_demo: every app's demo steps run on an empty database, once, and show every deadline state."""
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Case, Deadline, Notification
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_every_feature_once(settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    cases = Case.objects.count()
+    assert cases >= 12
+    states = set(Deadline.objects.values_list("state", flat=True))
+    assert {"open", "met", "breached", "cancelled", "paused"} <= states
+    assert Notification.objects.filter(kind="deadline_breach").exists()
+    assert Notification.objects.filter(kind="deadline_warning").exists()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert Case.objects.count() == cases
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_outside_demo_mode(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO_MODE = False
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
