@@ -39,10 +39,11 @@ run: install
 	@echo "  konsulent3 (team Nord), teamleder (team lead, Nord), admin"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; trap 'exit 0' INT TERM; \
 	$(BIN)/celery -A fastholdelse worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
 	$(BIN)/celery -A fastholdelse beat --loglevel=INFO & \
-	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT)
+	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT) & \
+	wait -n
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
