@@ -444,9 +444,11 @@ def follow_up_proposal(meeting: Meeting) -> datetime:
     """Four weeks after the meeting (the follow-up policy), at the same time of day."""
     start = meeting.held_at or meeting.starts_at
     try:
-        return deadlines.deadline_preview(kind=Kind.FOLLOW_UP, start=start).due_at
+        due = deadlines.deadline_preview(kind=Kind.FOLLOW_UP, start=start).due_at
     except DeadlinePolicy.DoesNotExist:
-        return start + timedelta(weeks=4)
+        due = start + timedelta(weeks=4)
+    # On the minute, never after the clock runs out.
+    return due.replace(second=0, microsecond=0)
 
 
 @transaction.atomic

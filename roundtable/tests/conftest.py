@@ -11,16 +11,22 @@ from pathlib import Path
 
 import pytest
 
-FRAGMENT = Path(__file__).resolve().parents[2] / "locale" / "fragments" / "roundtable.po"
+ROOT = Path(__file__).resolve().parents[2]
+FRAGMENT = ROOT / "locale" / "fragments" / "roundtable.po"
+MAIN = ROOT / "locale" / "da" / "LC_MESSAGES" / "django.po"
 
 
 @pytest.fixture(scope="session", autouse=True)
 def roundtable_danish(tmp_path_factory):
-    if not FRAGMENT.exists():
+    if not FRAGMENT.exists():  # merged into locale/da by the lead
         return
     from django.utils.translation import trans_real
 
-    mo = tmp_path_factory.mktemp("locale") / "roundtable.mo"
-    subprocess.run(["msgfmt", "-o", str(mo), str(FRAGMENT)], check=True)
-    with open(mo, "rb") as handle:
-        trans_real.translation("da").merge(gettext.GNUTranslations(handle))
+    folder = tmp_path_factory.mktemp("locale")
+    # The main catalogue too, when `make install` has not compiled it (a bare pytest run).
+    sources = [FRAGMENT] if (MAIN.with_suffix(".mo")).exists() else [MAIN, FRAGMENT]
+    for source in sources:
+        mo = folder / (source.stem + ".mo")
+        subprocess.run(["msgfmt", "-o", str(mo), str(source)], check=True)
+        with open(mo, "rb") as handle:
+            trans_real.translation("da").merge(gettext.GNUTranslations(handle))
