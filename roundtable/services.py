@@ -441,14 +441,20 @@ def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meet
 
 
 def follow_up_proposal(meeting: Meeting) -> datetime:
-    """Four weeks after the meeting (the follow-up policy), at the same time of day."""
+    """Four weeks after the meeting (the follow-up policy): the last working day the clock allows,
+    at the time of day the meeting was booked for."""
     start = meeting.held_at or meeting.starts_at
     try:
         due = deadlines.deadline_preview(kind=Kind.FOLLOW_UP, start=start).due_at
     except DeadlinePolicy.DoesNotExist:
         due = start + timedelta(weeks=4)
-    # On the minute, never after the clock runs out.
-    return due.replace(second=0, microsecond=0)
+    at = timezone.localtime(meeting.starts_at).time().replace(second=0, microsecond=0)
+    day = timezone.localtime(due).date()
+    while True:
+        candidate = timezone.make_aware(datetime.combine(day, at))
+        if candidate <= due and day.weekday() < 5:
+            return candidate
+        day -= timedelta(days=1)
 
 
 @transaction.atomic

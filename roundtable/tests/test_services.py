@@ -166,7 +166,10 @@ def test_holding_meets_first_meeting_clock_and_starts_follow_up_clock():
     # The follow-up meeting meets that clock and starts the next one.
     follow_up = services.follow_up_book(meeting=meeting, actor=user)
     assert follow_up.kind == Meeting.Kind.FOLLOW_UP
-    assert timedelta(0) <= follow.due_at - follow_up.starts_at < timedelta(minutes=1)
+    assert timedelta(0) <= follow.due_at - follow_up.starts_at < timedelta(days=4)
+    assert timezone.localtime(follow_up.starts_at).weekday() < 5
+    assert timezone.localtime(follow_up.starts_at).time() == timezone.localtime(meeting.starts_at).time().replace(
+        second=0, microsecond=0)
     assert follow_up.participants.count() == 3
     with pytest.raises(ValidationError):
         services.follow_up_book(meeting=meeting, actor=user)
