@@ -142,7 +142,7 @@ WeekFormSet = forms.formset_factory(WeekForm, extra=2)
 def plan_forms(meeting: Meeting, data=None):
     plan = PlanForm(data, meeting=meeting, initial={"plan_text": meeting.plan_text,
                                                     "offers": [o.pk for o in meeting.offers.all()]})
-    weeks = WeekFormSet(data, prefix="weeks", initial=[
+    weeks = WeekFormSet(data, prefix="weeks", form_kwargs={"empty_permitted": False}, initial=[
         {"week": w.week, "hours": w.hours, "tasks": w.tasks} for w in meeting.plan_weeks.all()])
     return plan, weeks
 

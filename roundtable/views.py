@@ -57,7 +57,9 @@ def meeting_create(request, reference):
     case = case_get_visible(request.user, reference=reference)
     data = request.POST if request.method == "POST" else None
     form = MeetingScheduleForm(data, initial={"kind": request.GET.get("kind", Meeting.Kind.ROUNDTABLE)})
-    people = ParticipantFormSet(data, prefix="p", initial=participant_initial(case, request.user))
+    # Suggested rows count even when left unchanged: no row may be skipped as "empty".
+    people = ParticipantFormSet(data, prefix="p", initial=participant_initial(case, request.user),
+                                form_kwargs={"empty_permitted": False})
     if request.method == "POST" and form.is_valid() and people.is_valid():
         participants = [p for p in (f.participant() for f in people) if p is not None]
         try:
