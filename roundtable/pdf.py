@@ -7,6 +7,7 @@ Rendered from a MinutesVersion's frozen content, so a PDF always matches its ver
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import date, datetime
 
 from django.core.files.base import ContentFile
@@ -15,6 +16,9 @@ from django.utils import timezone, translation
 
 from .models import Meeting, MinutesVersion, Participant, Placement
 from .staircase import staircase
+
+# WeasyPrint logs every rendering step at INFO; the minutes need no progress report in the log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 FULL = "full"
 EMPLOYER = "employer"

@@ -432,7 +432,7 @@ def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meet
     meeting.transition(Meeting.State.HELD)
     meeting.held_at = at
     meeting.save(update_fields=["state", "held_at"])
-    by = _("%(kind)s held %(when)s") % {"kind": meeting.get_kind_display(), "when": _fmt(at)}
+    by = _("%(kind)s held %(when)s") % {"kind": meeting.get_kind_display().capitalize(), "when": _fmt(at)}
     event_record(case=meeting.case, actor=actor, kind="meeting_held", summary=by + ".")
     if meeting.kind in (Meeting.Kind.ROUNDTABLE, Meeting.Kind.FOLLOW_UP):
         deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING, Kind.FOLLOW_UP], at=at, actor=actor, by=by)
