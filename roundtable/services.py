@@ -574,7 +574,11 @@ def minutes_finalise(*, meeting: Meeting, actor, send: bool = True) -> MinutesVe
     """Freeze the minutes as a new version, render both PDFs and send the finalised copy to the participants."""
     from . import pdf
 
-    meeting = Meeting.objects.select_for_update().select_related("case", "case__employee", "case__employer", "organiser").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("case", "case__employee", "case__employer", "organiser")
+        .get(pk=meeting.pk)
+    )
     if meeting.minutes_locked:
         raise ValidationError(_("The minutes are already finalised."))
     problems = minutes_problems(meeting)
