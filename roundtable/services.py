@@ -424,7 +424,9 @@ def agreement_done(*, agreement: Agreement, actor, at: datetime | None = None) -
 
 @transaction.atomic
 def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meeting:
-    """The meeting took place: meets the first-meeting / follow-up clocks and starts the next follow-up clock."""
+    """The meeting took place. A roundtable or follow-up meeting meets the first-meeting and follow-up
+    clocks and starts the next follow-up clock; a start conversation meets the first-meeting clock;
+    a care conversation (workplace-wide) touches no clock."""
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     at = at or timezone.now()
     if at > timezone.now() + timedelta(minutes=5):
@@ -437,6 +439,9 @@ def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meet
     if meeting.kind in (Meeting.Kind.ROUNDTABLE, Meeting.Kind.FOLLOW_UP):
         deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING, Kind.FOLLOW_UP], at=at, actor=actor, by=by)
         deadlines.deadline_open(case=meeting.case, kind=Kind.FOLLOW_UP, start=at, actor=actor)
+    elif meeting.kind == Meeting.Kind.START:
+        # The first talk with the employee (Lyngby-Taarbæk) is the first meeting; the roundtable follows.
+        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING], at=at, actor=actor, by=by)
     return meeting
 
 

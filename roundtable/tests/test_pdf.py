@@ -104,3 +104,13 @@ def test_rendering_a_typical_minutes_document_is_fast(finalised):
     # Two copies rendered on finalising; the target is 0.4 s a copy (bench/bench_pdf_minutes.py measures it).
     _user, _case, _meeting, _version, elapsed = finalised
     assert elapsed < 5
+
+
+def test_markup_in_the_minutes_is_printed_as_text(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _team, user, _case, meeting = held_meeting_with_goals()
+    services.plan_save(meeting=meeting, actor=user, plan_text="<b>fed</b> <script>alert('x')</script> æøå",
+                       weeks=[], offers=[])
+    version = services.minutes_finalise(meeting=meeting, actor=user, send=False)
+    text, _pages = _text(pdf.read_pdf(version, pdf.FULL))
+    assert "<b>fed</b> <script>alert('x')</script> æøå" in text

@@ -206,3 +206,14 @@ def test_finalise_locks_and_a_correction_needs_a_reason_and_makes_a_new_version(
     assert v2.number == 2 and v2.reason == "Forkert dato for gårdvagt"
     v1.refresh_from_db()
     assert v1.content["plan_text"].startswith("Uge 1") and v2.content["plan_text"] == "Rettet plan"
+
+
+def test_start_conversation_meets_only_the_first_meeting_clock_and_care_conversation_none():
+    _team, user, case = setup_case()
+    care = make_meeting(case=case, actor=user, kind=Meeting.Kind.CARE)
+    services.meeting_hold(meeting=care, actor=user)
+    assert case.deadlines.get(kind=Kind.FIRST_MEETING).state == Deadline.State.OPEN
+    start = make_meeting(case=case, actor=user, kind=Meeting.Kind.START)
+    services.meeting_hold(meeting=start, actor=user)
+    assert case.deadlines.get(kind=Kind.FIRST_MEETING).state == Deadline.State.MET
+    assert not case.deadlines.filter(kind=Kind.FOLLOW_UP).exists()
