@@ -15,4 +15,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("sager/", include("cases.urls")),
+    path("", include("roundtable.urls")),
 ]

@@ -1,1 +1,335 @@
+"""The meeting: step model (trappemodel), offer catalogue, meetings with their participants, the three
+goals (placements, return plan, agreements), specialist notes and versioned minutes.
 
+Imports run one way: roundtable -> cases. The case page reads meetings through `case.meetings`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Step(models.Model):
+    """One rung of the ladder, ordered from the top (fit and in full work) downwards."""
+
+    position = models.PositiveSmallIntegerField(_("position"), unique=True, help_text=_("1 is the top step."))
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("step")
+        verbose_name_plural = _("step model")
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.name}"
+
+
+class Offer(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    provider = models.CharField(_("provider"), max_length=200, blank=True)
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    # Suits steps with position from..to (inclusive), compared by position so a renamed step keeps its offers.
+    step_from = models.PositiveSmallIntegerField(_("from step"), default=1)
+    step_to = models.PositiveSmallIntegerField(_("to step"), default=7)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offer catalogue")
+        constraints = [models.CheckConstraint(condition=Q(step_from__lte=models.F("step_to")), name="offer_step_range")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def suits(self, position: int | None) -> bool:
+        return position is not None and self.step_from <= position <= self.step_to
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_case_page(self):
+        """What the case page's meeting list shows, in a fixed number of queries."""
+        return self.order_by("-starts_at").prefetch_related(
+            Prefetch("placements", queryset=Placement.objects.order_by("party")),
+            Prefetch("participants", queryset=Participant.objects.order_by("pk")),
+            Prefetch("versions", queryset=MinutesVersion.objects.order_by("-number")),
+        )
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        ROUNDTABLE = "roundtable", _("roundtable")
+        FOLLOW_UP = "follow_up", _("follow-up meeting")
+        START = "start", _("start conversation")
+        CARE = "care", _("care conversation")
+
+    class State(models.TextChoices):
+        INVITED = "invited", _("invited")
+        MOVED = "moved", _("moved")
+        CANCELLED = "cancelled", _("cancelled")
+        HELD = "held", _("held")
+
+    class PlaceKind(models.TextChoices):
+        WORKPLACE = "workplace", _("at the workplace")
+        JOB_CENTRE = "job_centre", _("at the job centre")
+        ONLINE = "online", _("online")
+        OTHER = "other", _("elsewhere")
+
+    # Guarded moves (NAV isdialogmote): a cancelled or held meeting stays so.
+    TRANSITIONS = {
+        State.INVITED: {State.MOVED, State.CANCELLED, State.HELD},
+        State.MOVED: {State.MOVED, State.CANCELLED, State.HELD},
+        State.CANCELLED: set(),
+        State.HELD: set(),
+    }
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="meetings", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ROUNDTABLE)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.INVITED)
+    # The current time and place; every scheduling and move also appends a MeetingSlot (history).
+    starts_at = models.DateTimeField(_("time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
+    place_kind = models.CharField(_("place"), max_length=12, choices=PlaceKind.choices, default=PlaceKind.WORKPLACE)
+    place = models.CharField(_("address or room"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    # Calendar identity: one UID for the meeting's life, SEQUENCE raised on each change.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    organiser = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+
+    held_at = models.DateTimeField(_("held"), null=True, blank=True)
+    # Goal 1: the agreed step, kept by name and position as it was when agreed.
+    agreed_step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agreed_step_name = models.CharField(_("agreed step"), max_length=100, blank=True)
+    agreed_step_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The ladder as it stood when the first placement was made: [[position, name], ...].
+    ladder = models.JSONField(default=list, blank=True)
+    # Goal 2.
+    plan_text = models.TextField(_("plan for the return"), blank=True)
+    offers = models.ManyToManyField(Offer, blank=True, related_name="+", verbose_name=_("chosen offers"))
+    # Consultant's own notes on the meeting: never in the employer-safe copy.
+    consultant_note = models.TextField(_("consultant's note (internal)"), blank=True)
+
+    follow_up = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="previous", verbose_name=_("follow-up meeting")
+    )
+    # Minutes: locked once finalised; a correction unlocks with a reason and ends in a new version.
+    minutes_locked = models.BooleanField(default=False)
+    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [models.Index(fields=["case", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=["invited", "moved", "cancelled", "held"]), name="meeting_state_valid"),
+            models.CheckConstraint(condition=~Q(state="held") | Q(held_at__isnull=False), name="meeting_held_has_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def transition(self, to: str) -> None:
+        """Change state or refuse: the one place that knows which moves are legal."""
+        if to not in self.TRANSITIONS.get(self.state, set()):
+            raise ValidationError(
+                _("A meeting that is %(state)s cannot be %(to)s.")
+                % {"state": self.get_state_display(), "to": Meeting.State(to).label}
+            )
+        self.state = to
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.INVITED, self.State.MOVED)
+
+    @property
+    def is_held(self) -> bool:
+        return self.state == self.State.HELD
+
+    @property
+    def goals_editable(self) -> bool:
+        return self.state != self.State.CANCELLED and not self.minutes_locked
+
+    @property
+    def ends_at(self):
+        from datetime import timedelta
+
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def place_display(self) -> str:
+        parts = [str(self.get_place_kind_display())]
+        if self.place:
+            parts.append(self.place)
+        return ": ".join(parts)
+
+    def placement_by_party(self) -> dict:
+        return {placement.party: placement for placement in self.placements.all()}
+
+    @property
+    def placements_mismatch(self) -> bool:
+        positions = {placement.position for placement in self.placements.all()}
+        return len(positions) > 1
+
+
+class MeetingSlot(models.Model):
+    """Time and place as appended rows: a move adds a row, the history stays."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("time"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    place_kind = models.CharField(_("place"), max_length=12, choices=Meeting.PlaceKind.choices)
+    place = models.CharField(_("address or room"), max_length=300, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        EMPLOYEE = "employee", _("employee")
+        EMPLOYER = "employer", _("employer representative")
+        CONSULTANT = "consultant", _("retention consultant")
+        UNION = "union", _("union representative")
+        SPECIALIST = "specialist", _("specialist")
+        GP = "gp", _("GP")
+
+    class Answer(models.TextChoices):
+        NONE = "", _("no answer yet")
+        COMING = "coming", _("coming")
+        OTHER_TIME = "other_time", _("needs another time")
+        NOT_COMING = "not_coming", _("not coming")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("E.g. psychologist, head of school."))
+    answer = models.CharField(_("answer"), max_length=12, choices=Answer.choices, blank=True, default="")
+    answer_comment = models.CharField(_("comment"), max_length=1000, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+    @property
+    def sees_health_details(self) -> bool:
+        """The employee gets the full minutes; everyone else the employer-safe copy."""
+        return self.role == self.Role.EMPLOYEE
+
+
+class Placement(models.Model):
+    """Goal 1: where a party places the employee on the ladder, kept with the step's name at the time."""
+
+    class Party(models.TextChoices):
+        EMPLOYEE = "employee", _("employee")
+        EMPLOYER = "employer", _("employer")
+        CONSULTANT = "consultant", _("consultant")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="placements")
+    party = models.CharField(_("party"), max_length=12, choices=Party.choices)
+    step = models.ForeignKey(Step, on_delete=models.SET_NULL, null=True, related_name="+")
+    position = models.PositiveSmallIntegerField(_("step"))
+    step_name = models.CharField(_("step"), max_length=100)
+
+    class Meta:
+        ordering = ["party"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "party"], name="placement_one_per_party")]
+
+
+class PlanWeek(models.Model):
+    """Goal 2: the graded schedule, week by week."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="plan_weeks")
+    week = models.PositiveSmallIntegerField(_("week"))
+    hours = models.DecimalField(_("hours per week"), max_digits=4, decimal_places=1)
+    tasks = models.CharField(_("tasks"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["week", "id"]
+
+
+class Agreement(models.Model):
+    """Goal 3: who does what by when. A date opens a deadline in the case's deadline engine."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agreements")
+    who = models.CharField(_("who"), max_length=200)
+    what = models.CharField(_("what"), max_length=500)
+    due_on = models.DateField(_("by when"), null=True, blank=True)
+    deadline = models.ForeignKey("cases.Deadline", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return f"{self.who}: {self.what}"
+
+
+class SpecialistNote(models.Model):
+    """Roskilde: notes by the specialists who took part. Health information: never to the employer."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="specialist_notes")
+    author_name = models.CharField(_("specialist"), max_length=200)
+    author_title = models.CharField(_("profession"), max_length=200, blank=True)
+    text = models.TextField(_("note"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+def minutes_path(instance, filename: str) -> str:
+    return f"minutes/{instance.meeting.uid}/{filename}"
+
+
+class MinutesVersion(models.Model):
+    """A frozen version of the minutes: the content as it was, and the two PDFs with their SHA-256."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    content = models.JSONField()
+    finalised_at = models.DateTimeField(_("finalised"))
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pdf_full = models.FileField(upload_to=minutes_path)
+    pdf_full_sha256 = models.CharField(max_length=64)
+    pdf_employer = models.FileField(upload_to=minutes_path)
+    pdf_employer_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique"),
+            models.CheckConstraint(condition=Q(number=1) | ~Q(reason=""), name="minutes_correction_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} v{self.number}"

@@ -1,0 +1,148 @@
+"""Demo meetings in every state: invited with answers, moved, cancelled, held with the three goals,
+finalised minutes (with a corrected second version) and a booked follow-up meeting."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from cases.demo import DemoContext
+
+from . import services
+from .models import Meeting, MeetingSlot, Participant, Step
+
+
+def _at(days: int, hour: int, minute: int = 0) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _people(case, consultant, *extra: services.ParticipantData) -> list[services.ParticipantData]:
+    rows = [services.ParticipantData(role=Participant.Role.EMPLOYEE, name=case.employee.name, email=case.employee.email,
+                                     title=case.employee.job_title)]
+    if case.employer_contact:
+        rows.append(services.ParticipantData(role=Participant.Role.EMPLOYER, name=case.employer_contact.name,
+                                             email=case.employer_contact.email, title=case.employer_contact.role))
+    rows.append(services.ParticipantData(role=Participant.Role.CONSULTANT, name=consultant.get_full_name(),
+                                         email=consultant.email, title="fastholdelseskonsulent"))
+    return rows + list(extra)
+
+
+def _book(case, consultant, *, when, kind=Meeting.Kind.ROUNDTABLE, extra=(), place=None) -> Meeting:
+    """Book through the service; a meeting in the past is booked ahead and then dated back (demo only)."""
+    place = place if place is not None else (case.employer.address if case.employer else "Jobcentret")
+    future = when if when > timezone.now() else timezone.now() + timedelta(days=1)
+    meeting = services.meeting_schedule(
+        case=case, actor=consultant, kind=kind, participants=_people(case, consultant, *extra),
+        slot=services.SlotData(starts_at=future, place_kind=Meeting.PlaceKind.WORKPLACE, place=place),
+    )
+    if when != future:
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=when)
+        MeetingSlot.objects.filter(meeting=meeting).update(starts_at=when)
+        meeting.refresh_from_db()
+    return meeting
+
+
+def _step(position: int) -> Step:
+    return Step.objects.get(position=position)
+
+
+def _goals(meeting, consultant, *, employee: int, employer: int, agreed: int, plan: str, weeks, agreements):
+    services.placements_save(meeting=meeting, actor=consultant, agreed=_step(agreed), placements={
+        "employee": _step(employee), "employer": _step(employer), "consultant": _step(agreed)})
+    meeting.refresh_from_db()
+    services.plan_save(meeting=meeting, actor=consultant, plan_text=plan,
+                       weeks=[services.WeekData(week=w, hours=h, tasks=t) for w, h, t in weeks],
+                       offers=list(services.offers_for(meeting)[:2]))
+    for who, what, days in agreements:
+        services.agreement_add(meeting=meeting, actor=consultant, who=who, what=what,
+                               due_on=None if days is None else timezone.localdate() + timedelta(days=days))
+
+
+def seed_meetings(ctx: DemoContext) -> None:
+    # Oldest first, so a meeting held days ago belongs to a case opened before it.
+    open_cases = sorted((case for case in ctx.cases if case.is_open), key=lambda case: case.first_contact_at)
+    if len(open_cases) < 6:
+        return
+
+    def owner(case):
+        return case.consultant or ctx.users["konsulent"]
+
+    # 1. Journey 2: the roundtable held ten days ago, finalised (and corrected), follow-up booked.
+    case = open_cases[0]
+    consultant = owner(case)
+    meeting = _book(case, consultant, when=_at(-10, 10), extra=(services.ParticipantData(
+        role=Participant.Role.UNION, name="Jens Tillidsmand", email="tr@skolen.example", title="tillidsrepræsentant"),))
+    services.participant_answer(participant=meeting.participants.get(role=Participant.Role.EMPLOYEE),
+                                answer=Participant.Answer.COMING)
+    services.meeting_hold(meeting=meeting, actor=consultant, at=_at(-10, 10))
+    meeting.refresh_from_db()
+    _goals(meeting, consultant, employee=5, employer=3, agreed=4,
+           plan="Gradvis tilbagevenden uden gårdvagt. Opgaverne aftales løbende med lederen.",
+           weeks=[(1, 10, "Undervisning uden gårdvagt"), (3, 18, "Flere lektioner, stadig uden gårdvagt"),
+                  (5, 37, "Fuld tid uden den ekstra klasse")],
+           agreements=[("Arbejdsgiver", "Fjerner gårdvagten fra skemaet", 1),
+                       (case.employee.name, "Bestiller tid hos egen læge", 3),
+                       (consultant.get_full_name(), "Sender papirer om mentor og stresscoaching", -2)])
+    services.specialist_note_add(meeting=meeting, actor=consultant, author_name="Pia Holm", author_title="psykolog",
+                                 text="Anbefaler korte arbejdsdage de første uger og faste pauser.")
+    services.agreement_done(agreement=meeting.agreements.order_by("due_on").first(), actor=consultant)
+    services.minutes_finalise(meeting=meeting, actor=consultant)
+    services.minutes_correct(meeting=meeting, actor=consultant, reason="Timetallet i uge 3 var skrevet forkert")
+    meeting.refresh_from_db()
+    services.plan_save(meeting=meeting, actor=consultant, plan_text=meeting.plan_text,
+                       weeks=[services.WeekData(week=1, hours=10, tasks="Undervisning uden gårdvagt"),
+                              services.WeekData(week=3, hours=20, tasks="Flere lektioner, stadig uden gårdvagt"),
+                              services.WeekData(week=5, hours=37, tasks="Fuld tid uden den ekstra klasse")],
+                       offers=list(meeting.offers.all()))
+    services.minutes_finalise(meeting=meeting, actor=consultant)
+    follow_up = services.follow_up_book(meeting=meeting, actor=consultant)
+    services.participant_answer(participant=follow_up.participants.get(role=Participant.Role.EMPLOYEE),
+                                answer=Participant.Answer.COMING)
+
+    # 2. Journey 1: Søren's roundtable, invited, with answers from the employer and the employee.
+    case = open_cases[-1]
+    consultant = owner(case)
+    meeting = _book(case, consultant, when=_at(2, 9, 30))
+    for participant in meeting.participants.exclude(role=Participant.Role.CONSULTANT):
+        if participant.role == Participant.Role.EMPLOYER:
+            services.participant_answer(participant=participant, answer=Participant.Answer.OTHER_TIME,
+                                        comment="Kan ikke før kl. 11 den dag – gerne senere.")
+        else:
+            services.participant_answer(participant=participant, answer=Participant.Answer.COMING)
+
+    # 3. Moved to the job centre.
+    case = open_cases[2]
+    consultant = owner(case)
+    meeting = _book(case, consultant, when=_at(3, 13))
+    services.meeting_move(meeting=meeting, actor=consultant, reason="Lederen er på kursus", slot=services.SlotData(
+        starts_at=_at(5, 10), place_kind=Meeting.PlaceKind.JOB_CENTRE, place="Jobcentret, mødelokale 3"))
+
+    # 4. A start conversation held, then a roundtable cancelled.
+    case = open_cases[3]
+    consultant = owner(case)
+    start = _book(case, consultant, when=_at(-4, 14), kind=Meeting.Kind.START, place="Jobcentret")
+    services.meeting_hold(meeting=start, actor=consultant, at=_at(-4, 14))
+    cancelled = _book(case, consultant, when=_at(4, 11))
+    services.meeting_cancel(meeting=cancelled, actor=consultant, reason="Medarbejderen er indlagt; ny tid aftales")
+
+    # 5. Held yesterday with the goals filled in and a physiotherapist's note; minutes still a draft.
+    case = open_cases[1]
+    consultant = owner(case)
+    meeting = _book(case, consultant, when=_at(-1, 9), extra=(services.ParticipantData(
+        role=Participant.Role.SPECIALIST, name="Rasmus Fys", email="fysio@example.dk", title="fysioterapeut"),))
+    services.meeting_hold(meeting=meeting, actor=consultant, at=_at(-1, 9))
+    meeting.refresh_from_db()
+    _goals(meeting, consultant, employee=6, employer=4, agreed=5, plan="Afklaring af løftekrav og træning før opstart.",
+           weeks=[(1, 0, "Træning hos fysioterapeut"), (2, 8, "Lette opgaver uden løft")],
+           agreements=[("Arbejdsgiver", "Beskriver opgaver uden tunge løft", 6), ("Medarbejder", "Træner to gange om ugen", None)])
+    services.specialist_note_add(meeting=meeting, actor=consultant, author_name="Rasmus Fys", author_title="fysioterapeut",
+                                 text="Må ikke løfte over 10 kg de næste 4 uger.")
+
+    # 6. A care conversation at the workplace next week.
+    case = open_cases[4]
+    _book(case, owner(case), when=_at(7, 13), kind=Meeting.Kind.CARE)
+
+
+DEMO_STEPS = [seed_meetings]

@@ -1,0 +1,199 @@
+"""Forms of the meeting pages. They validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Meeting, Participant, Placement, Step
+from .services import ParticipantData, SlotData, WeekData, offers_for
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SlotForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Time"), widget=DATETIME_INPUT)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=10, max_value=480, initial=60)
+    place_kind = forms.ChoiceField(label=_("Place"), choices=Meeting.PlaceKind.choices)
+    place = forms.CharField(label=_("Address or room"), max_length=300, required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+
+    def slot(self) -> SlotData:
+        data = self.cleaned_data
+        return SlotData(starts_at=data["starts_at"], duration_minutes=data["duration_minutes"],
+                        place_kind=data["place_kind"], place=data["place"], online_link=data["online_link"])
+
+
+class MeetingScheduleForm(SlotForm):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
+    field_order = ["kind", "starts_at", "duration_minutes", "place_kind", "place", "online_link"]
+
+
+class ParticipantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------")] + list(Participant.Role.choices), required=False)
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("name") or data.get("email")) and not data.get("role"):
+            self.add_error("role", _("Choose a role."))
+        if data.get("email") and not data.get("name"):
+            self.add_error("name", _("Write the participant's name."))
+        return data
+
+    def participant(self) -> ParticipantData | None:
+        data = self.cleaned_data
+        if not data.get("name"):
+            return None
+        return ParticipantData(role=data["role"], name=data["name"], email=data.get("email", ""), title=data.get("title", ""))
+
+
+ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3)
+
+
+def participant_initial(case, actor) -> list[dict]:
+    """Suggested participants: the employee, the employer's contact person and the consultant."""
+    rows = [{"role": Participant.Role.EMPLOYEE, "name": case.employee.name, "email": case.employee.email,
+             "title": case.employee.job_title}]
+    if case.employer_contact:
+        rows.append({"role": Participant.Role.EMPLOYER, "name": case.employer_contact.name,
+                     "email": case.employer_contact.email, "title": case.employer_contact.role})
+    rows.append({"role": Participant.Role.CONSULTANT, "name": actor.get_full_name() or actor.username,
+                 "email": actor.email, "title": str(_("retention consultant"))})
+    return rows
+
+
+class MoveForm(SlotForm):
+    reason = forms.CharField(label=_("Reason for the move"), max_length=300, required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=300)
+
+
+class StepChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.position}. {obj.name}"
+
+
+def _step_field(label):
+    return StepChoiceField(
+        label=label, queryset=Step.objects.filter(active=True).order_by("position"), required=False,
+        error_messages={"invalid_choice": _("That step is not on the step model.")},
+    )
+
+
+class PlacementsForm(forms.Form):
+    employee = _step_field(_("The employee places themself on"))
+    employer = _step_field(_("The employer places the employee on"))
+    consultant = _step_field(_("The consultant places the employee on"))
+    agreed = _step_field(_("Agreed step"))
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, data=None):
+        initial = {p.party: p.step_id for p in meeting.placements.all()}
+        initial["agreed"] = meeting.agreed_step_id
+        return cls(data, initial=initial, prefix="goal1")
+
+    def placements(self) -> dict:
+        return {party: self.cleaned_data[party] for party in Placement.Party.values}
+
+
+class PlanForm(forms.Form):
+    plan_text = forms.CharField(label=_("Plan for the return"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                max_length=10000)
+    offers = forms.ModelMultipleChoiceField(label=_("Offers for the agreed step"), queryset=None, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        kwargs.setdefault("prefix", "goal2")
+        super().__init__(*args, **kwargs)
+        self.fields["offers"].queryset = offers_for(meeting)
+        self.fields["offers"].label_from_instance = lambda o: f"{o.name} ({o.provider})" if o.provider else o.name
+
+
+class WeekForm(forms.Form):
+    week = forms.IntegerField(label=_("Week"), min_value=1, max_value=104, required=False)
+    hours = forms.DecimalField(label=_("Hours"), min_value=0, max_value=60, max_digits=4, decimal_places=1, required=False)
+    tasks = forms.CharField(label=_("Tasks"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("week") is not None and data.get("hours") is None:
+            self.add_error("hours", _("Write the hours for the week."))
+        if data.get("hours") is not None and data.get("week") is None:
+            self.add_error("week", _("Write the week number."))
+        return data
+
+    def week_data(self) -> WeekData | None:
+        data = self.cleaned_data
+        if data.get("week") is None:
+            return None
+        return WeekData(week=data["week"], hours=data["hours"], tasks=data.get("tasks", ""))
+
+
+WeekFormSet = forms.formset_factory(WeekForm, extra=2)
+
+
+def plan_forms(meeting: Meeting, data=None):
+    plan = PlanForm(data, meeting=meeting, initial={"plan_text": meeting.plan_text,
+                                                    "offers": [o.pk for o in meeting.offers.all()]})
+    weeks = WeekFormSet(data, prefix="weeks", form_kwargs={"empty_permitted": False}, initial=[
+        {"week": w.week, "hours": w.hours, "tasks": w.tasks} for w in meeting.plan_weeks.all()])
+    return plan, weeks
+
+
+class AgreementForm(forms.Form):
+    who = forms.CharField(label=_("Who"), max_length=200, required=False)
+    what = forms.CharField(label=_("What"), max_length=500, required=False)
+    due_on = forms.DateField(label=_("By when"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "goal3")
+        super().__init__(*args, **kwargs)
+        self.fields["who"].widget.attrs["list"] = "participant-names"
+
+
+class SpecialistNoteForm(forms.Form):
+    author_name = forms.CharField(label=_("Specialist"), max_length=200, required=False)
+    author_title = forms.CharField(label=_("Profession"), max_length=200, required=False,
+                                   help_text=_("E.g. psychologist, physiotherapist, occupational physician."))
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "note")
+        super().__init__(*args, **kwargs)
+
+
+class ConsultantNoteForm(forms.Form):
+    consultant_note = forms.CharField(label=_("Consultant's note (internal, not for the employer)"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+
+class FollowUpForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Follow-up meeting"), widget=DATETIME_INPUT)
+
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        if value < timezone.now():
+            raise forms.ValidationError(_("The meeting cannot be scheduled in the past."))
+        return value
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Your answer"), widget=forms.RadioSelect,
+        choices=[(Participant.Answer.COMING, _("I am coming")),
+                 (Participant.Answer.OTHER_TIME, _("I need another time")),
+                 (Participant.Answer.NOT_COMING, _("I am not coming"))],
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("Required if you cannot come: e.g. which times suit you."))

@@ -1,0 +1,655 @@
+"""Use cases of the meeting: schedule, move, cancel, answer, the three goals, hold, follow-up,
+specialist notes and the minutes. Each writes a case timeline event in the same transaction.
+
+Deadlines only through `cases.deadlines`; e-mail only through `cases.notifications.outbox_enqueue`
+(it leaves after commit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import deadlines
+from cases.models import Case, DeadlinePolicy
+from cases.notifications import outbox_enqueue
+from cases.services import event_record
+
+from .models import (
+    Agreement,
+    Meeting,
+    MeetingSlot,
+    MinutesVersion,
+    Offer,
+    Participant,
+    Placement,
+    PlanWeek,
+    SpecialistNote,
+    Step,
+)
+
+Kind = DeadlinePolicy.Kind
+ANSWER_SALT = "roundtable.participant-answer"
+
+
+def _fmt(moment: datetime) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(timezone.localtime(moment), "D j/n H:i")
+
+
+# --- scheduling ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ParticipantData:
+    role: str
+    name: str
+    email: str = ""
+    title: str = ""
+
+
+@dataclass
+class SlotData:
+    starts_at: datetime
+    duration_minutes: int = 60
+    place_kind: str = Meeting.PlaceKind.WORKPLACE
+    place: str = ""
+    online_link: str = ""
+
+
+def _validate_slot(slot: SlotData) -> None:
+    errors = {}
+    if slot.starts_at is None:
+        errors["starts_at"] = _("Choose the time of the meeting.")
+    elif slot.starts_at < timezone.now() - timedelta(minutes=5):
+        errors["starts_at"] = _("The meeting cannot be scheduled in the past.")
+    if not 10 <= (slot.duration_minutes or 0) <= 8 * 60:
+        errors["duration_minutes"] = _("The duration must be between 10 minutes and 8 hours.")
+    if slot.place_kind not in Meeting.PlaceKind.values:
+        errors["place_kind"] = _("Choose where the meeting is held.")
+    elif slot.place_kind == Meeting.PlaceKind.ONLINE and not slot.online_link:
+        errors["online_link"] = _("An online meeting needs a link.")
+    elif slot.place_kind in (Meeting.PlaceKind.WORKPLACE, Meeting.PlaceKind.OTHER) and not slot.place.strip():
+        errors["place"] = _("Write the address or room.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply_slot(meeting: Meeting, slot: SlotData, *, actor, reason: str = "") -> None:
+    meeting.starts_at = slot.starts_at
+    meeting.duration_minutes = slot.duration_minutes
+    meeting.place_kind = slot.place_kind
+    meeting.place = slot.place.strip()
+    meeting.online_link = slot.online_link.strip()
+    MeetingSlot.objects.create(
+        meeting=meeting, starts_at=slot.starts_at, duration_minutes=slot.duration_minutes, place_kind=slot.place_kind,
+        place=meeting.place, online_link=meeting.online_link, reason=reason[:300], created_by=actor,
+    )
+
+
+@transaction.atomic
+def meeting_schedule(
+    *, case: Case, actor, kind: str, slot: SlotData, participants: list[ParticipantData], send: bool = True
+) -> Meeting:
+    """Book a meeting and invite everyone with an e-mail address (an .ics invitation each)."""
+    if not case.is_open:
+        raise ValidationError(_("Meetings can only be booked on an open case."))
+    if kind not in Meeting.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of meeting.")})
+    _validate_slot(slot)
+    people = [p for p in participants if p.name.strip() or p.email.strip()]
+    for person in people:
+        if not person.name.strip():
+            raise ValidationError({"participants": _("Every participant needs a name.")})
+        if person.role not in Participant.Role.values:
+            raise ValidationError({"participants": _("Choose a role for %(name)s.") % {"name": person.name}})
+    if not people:
+        raise ValidationError({"participants": _("Add at least one participant.")})
+    meeting = Meeting(case=case, kind=kind, organiser=actor, starts_at=slot.starts_at)
+    _apply_slot_fields_only(meeting, slot)
+    meeting.save()
+    MeetingSlot.objects.create(
+        meeting=meeting, starts_at=slot.starts_at, duration_minutes=slot.duration_minutes, place_kind=slot.place_kind,
+        place=meeting.place, online_link=meeting.online_link, created_by=actor,
+    )
+    Participant.objects.bulk_create(
+        [Participant(meeting=meeting, role=p.role, name=p.name.strip(), email=p.email.strip(), title=p.title.strip())
+         for p in people]
+    )
+    event_record(
+        case=case, actor=actor, kind="meeting_scheduled",
+        summary=_("%(kind)s booked for %(when)s (%(place)s).") % {
+            "kind": meeting.get_kind_display().capitalize(), "when": _fmt(meeting.starts_at), "place": meeting.place_display},
+    )
+    if send:
+        _send_invitations(meeting, event="invite")
+    return meeting
+
+
+def _apply_slot_fields_only(meeting: Meeting, slot: SlotData) -> None:
+    meeting.starts_at = slot.starts_at
+    meeting.duration_minutes = slot.duration_minutes
+    meeting.place_kind = slot.place_kind
+    meeting.place = slot.place.strip()
+    meeting.online_link = slot.online_link.strip()
+
+
+@transaction.atomic
+def meeting_move(*, meeting: Meeting, actor, slot: SlotData, reason: str = "") -> Meeting:
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    meeting.transition(Meeting.State.MOVED)
+    _validate_slot(slot)
+    old = _fmt(meeting.starts_at)
+    _apply_slot(meeting, slot, actor=actor, reason=reason)
+    meeting.sequence += 1
+    meeting.save()
+    # A new time asks for a new answer.
+    meeting.participants.update(answer="", answer_comment="", answered_at=None)
+    event_record(
+        case=meeting.case, actor=actor, kind="meeting_moved",
+        summary=_("%(kind)s moved from %(old)s to %(new)s (%(place)s).") % {
+            "kind": meeting.get_kind_display().capitalize(), "old": old, "new": _fmt(meeting.starts_at),
+            "place": meeting.place_display},
+    )
+    _send_invitations(meeting, event="move")
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for cancelling the meeting.")})
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    meeting.transition(Meeting.State.CANCELLED)
+    meeting.cancel_reason = reason.strip()[:300]
+    meeting.sequence += 1
+    meeting.save()
+    event_record(
+        case=meeting.case, actor=actor, kind="meeting_cancelled",
+        summary=_("%(kind)s on %(when)s cancelled: %(reason)s") % {
+            "kind": meeting.get_kind_display().capitalize(), "when": _fmt(meeting.starts_at), "reason": meeting.cancel_reason},
+    )
+    _send_invitations(meeting, event="cancel")
+    return meeting
+
+
+# --- invitations and answers ---------------------------------------------------------------------
+
+
+def answer_token(participant: Participant) -> str:
+    return signing.dumps({"p": participant.pk, "m": participant.meeting_id}, salt=ANSWER_SALT, compress=True)
+
+
+def participant_from_token(token: str) -> Participant | None:
+    """The participant a link belongs to, or None for a forged or mangled token."""
+    try:
+        data = signing.loads(token, salt=ANSWER_SALT)
+    except signing.BadSignature:
+        return None
+    return (
+        Participant.objects.select_related("meeting", "meeting__case", "meeting__case__employee", "meeting__organiser")
+        .filter(pk=data.get("p"), meeting_id=data.get("m"))
+        .first()
+    )
+
+
+def _answer_url(participant: Participant) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse("roundtable:answer", args=[answer_token(participant)])
+
+
+def _send_invitations(meeting: Meeting, *, event: str) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .ics import ics_mimetype, meeting_ics, meeting_summary
+
+    cancel = event == "cancel"
+    participants = list(meeting.participants.all())
+    with translation.override("da"):
+        ics = meeting_ics(meeting, participants=participants, cancel=cancel)
+        subjects = {
+            "invite": _("Invitation: %(summary)s, %(when)s"),
+            "move": _("New time: %(summary)s, %(when)s"),
+            "cancel": _("Cancelled: %(summary)s, %(when)s"),
+        }
+        subject = subjects[event] % {"summary": meeting_summary(meeting), "when": _fmt(meeting.starts_at)}
+        for participant in participants:
+            if not participant.email:
+                continue
+            context = {
+                "meeting": meeting, "participant": participant, "event": event,
+                "answer_url": "" if cancel else _answer_url(participant), "when": _fmt(meeting.starts_at),
+            }
+            outbox_enqueue(
+                to=participant.email,
+                subject=subject,
+                text=render_to_string("roundtable/mail/invitation.txt", context),
+                attachments=[("invitation.ics", ics, ics_mimetype(cancel=cancel))],
+                dedup_key=f"meeting:{meeting.uid}:{meeting.sequence}:{event}:{participant.pk}",
+                case=meeting.case,
+            )
+
+
+@transaction.atomic
+def participant_answer(*, participant: Participant, answer: str, comment: str = "") -> Participant:
+    meeting = participant.meeting
+    if not meeting.is_active:
+        raise ValidationError(_("The meeting is no longer open for answers."))
+    if answer not in (Participant.Answer.COMING, Participant.Answer.OTHER_TIME, Participant.Answer.NOT_COMING):
+        raise ValidationError({"answer": _("Choose an answer.")})
+    if answer != Participant.Answer.COMING and not comment.strip():
+        raise ValidationError({"comment": _("Write a short comment, e.g. which times suit you.")})
+    participant.answer = answer
+    participant.answer_comment = comment.strip()[:1000]
+    participant.answered_at = timezone.now()
+    participant.save(update_fields=["answer", "answer_comment", "answered_at"])
+    event_record(
+        case=meeting.case, actor=None, kind="meeting_answer",
+        summary=_("%(name)s (%(role)s) answered: %(answer)s.") % {
+            "name": participant.name, "role": participant.get_role_display(), "answer": participant.get_answer_display()},
+    )
+    return participant
+
+
+# --- goal 1: a shared picture ------------------------------------------------------------------
+
+
+def _require_editable(meeting: Meeting) -> None:
+    if meeting.state == Meeting.State.CANCELLED:
+        raise ValidationError(_("The meeting is cancelled."))
+    if meeting.minutes_locked:
+        raise ValidationError(_("The minutes are finalised. Start a correction to change them."))
+
+
+def _ladder() -> list[list]:
+    return [[step.position, step.name] for step in Step.objects.filter(active=True).order_by("position")]
+
+
+@transaction.atomic
+def placements_save(*, meeting: Meeting, actor, placements: dict[str, Step | None], agreed: Step | None) -> Meeting:
+    """Record each party's placement and the agreed step, with the step names as they are today."""
+    _require_editable(meeting)
+    ladder = meeting.ladder or _ladder()
+    positions = {position for position, _name in ladder}
+    for party, step in list(placements.items()) + [("agreed", agreed)]:
+        if step is not None and step.position not in positions:
+            raise ValidationError({party: _("That step is not on the step model.")})
+        if party != "agreed" and party not in Placement.Party.values:
+            raise ValueError(party)
+    meeting.ladder = ladder
+    names = dict((position, name) for position, name in ladder)
+    for party, step in placements.items():
+        if step is None:
+            meeting.placements.filter(party=party).delete()
+            continue
+        Placement.objects.update_or_create(
+            meeting=meeting, party=party,
+            defaults={"step": step, "position": step.position, "step_name": names[step.position]},
+        )
+    meeting.agreed_step = agreed
+    meeting.agreed_step_position = agreed.position if agreed else None
+    meeting.agreed_step_name = names[agreed.position] if agreed else ""
+    meeting.save(update_fields=["ladder", "agreed_step", "agreed_step_position", "agreed_step_name"])
+    if agreed is not None:
+        # Offers no longer suited to the agreed step are dropped from the plan.
+        for offer in list(meeting.offers.all()):
+            if not offer.suits(agreed.position):
+                meeting.offers.remove(offer)
+    event_record(
+        case=meeting.case, actor=actor, kind="meeting_placements",
+        summary=_("Step model: placements recorded; agreed step: %(step)s.") % {
+            "step": meeting.agreed_step_name or _("not yet agreed")},
+    )
+    return meeting
+
+
+def offers_for(meeting: Meeting):
+    """The catalogue filtered to the agreed step (all active offers until a step is agreed)."""
+    qs = Offer.objects.filter(active=True)
+    if meeting.agreed_step_position is not None:
+        qs = qs.filter(step_from__lte=meeting.agreed_step_position, step_to__gte=meeting.agreed_step_position)
+    return qs.order_by("name")
+
+
+# --- goal 2: the plan ----------------------------------------------------------------------------
+
+
+@dataclass
+class WeekData:
+    week: int
+    hours: Decimal
+    tasks: str = ""
+
+
+@transaction.atomic
+def plan_save(*, meeting: Meeting, actor, plan_text: str, weeks: list[WeekData], offers: list[Offer]) -> Meeting:
+    _require_editable(meeting)
+    errors = {}
+    seen = set()
+    for week in weeks:
+        if week.week < 1 or week.week > 104:
+            errors["weeks"] = _("Weeks are numbered from 1 to 104.")
+        elif week.week in seen:
+            errors["weeks"] = _("Week %(week)s appears twice.") % {"week": week.week}
+        elif week.hours < 0 or week.hours > 60:
+            errors["weeks"] = _("Hours per week must be between 0 and 60.")
+        seen.add(week.week)
+    allowed = set(offers_for(meeting).values_list("pk", flat=True))
+    if any(offer.pk not in allowed for offer in offers):
+        errors["offers"] = _("Choose offers that suit the agreed step.")
+    if errors:
+        raise ValidationError(errors)
+    meeting.plan_text = plan_text.strip()
+    meeting.save(update_fields=["plan_text"])
+    meeting.plan_weeks.all().delete()
+    PlanWeek.objects.bulk_create(
+        [PlanWeek(meeting=meeting, week=w.week, hours=w.hours, tasks=w.tasks.strip()[:500]) for w in sorted(weeks, key=lambda w: w.week)]
+    )
+    meeting.offers.set(offers)
+    event_record(case=meeting.case, actor=actor, kind="meeting_plan", summary=_("Plan for the return saved."))
+    return meeting
+
+
+# --- goal 3: agreements --------------------------------------------------------------------------
+
+
+def _due_at(day) -> datetime:
+    """An agreement 'by Wednesday' is due at the end of that working day, 16:00 local time."""
+    return timezone.make_aware(datetime.combine(day, time(16, 0)))
+
+
+@transaction.atomic
+def agreement_add(*, meeting: Meeting, actor, who: str, what: str, due_on=None) -> Agreement:
+    _require_editable(meeting)
+    errors = {}
+    if not who.strip():
+        errors["who"] = _("Write who does it.")
+    if not what.strip():
+        errors["what"] = _("Write what is agreed.")
+    if due_on is not None and due_on < timezone.localdate(meeting.held_at or timezone.now()):
+        errors["due_on"] = _("The date cannot lie before the meeting.")
+    if errors:
+        raise ValidationError(errors)
+    agreement = Agreement.objects.create(meeting=meeting, who=who.strip()[:200], what=what.strip()[:500], due_on=due_on)
+    if due_on is not None:
+        agreement.deadline = deadlines.deadline_open(
+            case=meeting.case, kind=Kind.AGREEMENT_ITEM, start=timezone.now(), actor=actor, due_at=_due_at(due_on),
+            title=_("Agreement: %(who)s – %(what)s") % {"who": agreement.who, "what": agreement.what},
+        )
+        agreement.save(update_fields=["deadline"])
+    else:
+        event_record(case=meeting.case, actor=actor, kind="meeting_agreement",
+                     summary=_("Agreement: %(who)s – %(what)s") % {"who": agreement.who, "what": agreement.what})
+    return agreement
+
+
+@transaction.atomic
+def agreement_remove(*, agreement: Agreement, actor) -> None:
+    meeting = agreement.meeting
+    _require_editable(meeting)
+    if agreement.deadline is not None:
+        deadlines.deadline_cancel(deadline=agreement.deadline, actor=actor, reason=_("agreement removed"))
+    agreement.delete()
+
+
+@transaction.atomic
+def agreement_done(*, agreement: Agreement, actor, at: datetime | None = None) -> Agreement:
+    if agreement.done_at is not None:
+        return agreement
+    agreement.done_at = at or timezone.now()
+    agreement.save(update_fields=["done_at"])
+    who = actor.get_full_name() or actor.username if actor else ""
+    if agreement.deadline is not None:
+        deadlines.deadline_meet_one(deadline=agreement.deadline, at=agreement.done_at, actor=actor,
+                                    by=_("agreement done (%(who)s)") % {"who": who})
+    else:
+        event_record(case=agreement.meeting.case, actor=actor, kind="meeting_agreement_done",
+                     summary=_("Agreement done: %(what)s") % {"what": agreement.what})
+    return agreement
+
+
+# --- holding the meeting and the follow-up -------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meeting:
+    """The meeting took place. A roundtable or follow-up meeting meets the first-meeting and follow-up
+    clocks and starts the next follow-up clock; a start conversation meets the first-meeting clock;
+    a care conversation (workplace-wide) touches no clock."""
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    at = at or timezone.now()
+    if at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError(_("A meeting cannot be marked as held in the future."))
+    meeting.transition(Meeting.State.HELD)
+    meeting.held_at = at
+    meeting.save(update_fields=["state", "held_at"])
+    by = _("%(kind)s held %(when)s") % {"kind": meeting.get_kind_display().capitalize(), "when": _fmt(at)}
+    event_record(case=meeting.case, actor=actor, kind="meeting_held", summary=by + ".")
+    if meeting.kind in (Meeting.Kind.ROUNDTABLE, Meeting.Kind.FOLLOW_UP):
+        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING, Kind.FOLLOW_UP], at=at, actor=actor, by=by)
+        deadlines.deadline_open(case=meeting.case, kind=Kind.FOLLOW_UP, start=at, actor=actor)
+    elif meeting.kind == Meeting.Kind.START:
+        # The first talk with the employee (Lyngby-Taarbæk) is the first meeting; the roundtable follows.
+        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING], at=at, actor=actor, by=by)
+    return meeting
+
+
+def follow_up_proposal(meeting: Meeting) -> datetime:
+    """Four weeks after the meeting (the follow-up policy): the last working day the clock allows,
+    at the time of day the meeting was booked for."""
+    start = meeting.held_at or meeting.starts_at
+    try:
+        due = deadlines.deadline_preview(kind=Kind.FOLLOW_UP, start=start).due_at
+    except DeadlinePolicy.DoesNotExist:
+        due = start + timedelta(weeks=4)
+    at = timezone.localtime(meeting.starts_at).time().replace(second=0, microsecond=0)
+    day = timezone.localtime(due).date()
+    while True:
+        candidate = timezone.make_aware(datetime.combine(day, at))
+        if candidate <= due and day.weekday() < 5:
+            return candidate
+        day -= timedelta(days=1)
+
+
+@transaction.atomic
+def follow_up_book(*, meeting: Meeting, actor, starts_at: datetime | None = None) -> Meeting:
+    """Book the follow-up meeting in one step: same place and participants, the proposed time."""
+    if meeting.state != Meeting.State.HELD:
+        raise ValidationError(_("Hold the meeting before booking its follow-up."))
+    if meeting.follow_up_id:
+        raise ValidationError(_("The follow-up meeting is already booked."))
+    starts_at = starts_at or follow_up_proposal(meeting)
+    follow_up = meeting_schedule(
+        case=meeting.case, actor=actor, kind=Meeting.Kind.FOLLOW_UP,
+        slot=SlotData(starts_at=starts_at, duration_minutes=meeting.duration_minutes, place_kind=meeting.place_kind,
+                      place=meeting.place, online_link=meeting.online_link),
+        participants=[ParticipantData(role=p.role, name=p.name, email=p.email, title=p.title)
+                      for p in meeting.participants.all()],
+    )
+    meeting.follow_up = follow_up
+    meeting.save(update_fields=["follow_up"])
+    return follow_up
+
+
+@transaction.atomic
+def specialist_note_add(*, meeting: Meeting, actor, author_name: str, author_title: str, text: str) -> SpecialistNote:
+    errors = {}
+    if not author_name.strip():
+        errors["author_name"] = _("Write the specialist's name.")
+    if not text.strip():
+        errors["text"] = _("Write the note.")
+    if errors:
+        raise ValidationError(errors)
+    if meeting.state == Meeting.State.CANCELLED:
+        raise ValidationError(_("The meeting is cancelled."))
+    note = SpecialistNote.objects.create(
+        meeting=meeting, author_name=author_name.strip(), author_title=author_title.strip(), text=text.strip(),
+        added_by=actor,
+    )
+    # The timeline names the note, never its text: it may hold health details.
+    event_record(case=meeting.case, actor=actor, kind="meeting_specialist_note",
+                 summary=_("Note from %(name)s added to the meeting.") % {"name": note.author_name})
+    return note
+
+
+@transaction.atomic
+def meeting_note_save(*, meeting: Meeting, actor, text: str) -> Meeting:
+    _require_editable(meeting)
+    meeting.consultant_note = text.strip()
+    meeting.save(update_fields=["consultant_note"])
+    return meeting
+
+
+# --- minutes -------------------------------------------------------------------------------------
+
+
+def minutes_problems(meeting: Meeting) -> list[str]:
+    """What stops the minutes from being finalised, in plain Danish."""
+    problems = []
+    if meeting.state != Meeting.State.HELD:
+        problems.append(_("The meeting has not been marked as held."))
+    if meeting.agreed_step_position is None:
+        problems.append(_("Goal 1: record the agreed step."))
+    if not meeting.plan_text.strip():
+        problems.append(_("Goal 2: write the plan for the return."))
+    if not meeting.agreements.exists():
+        problems.append(_("Goal 3: record at least one agreement."))
+    return problems
+
+
+def minutes_content(meeting: Meeting) -> dict:
+    """Everything the minutes hold, frozen as plain data (a later edit never changes a version)."""
+    case = meeting.case
+    follow_up = meeting.follow_up
+    return {
+        "reference": case.reference,
+        "kind": meeting.kind,
+        "starts_at": meeting.starts_at.isoformat(),
+        "held_at": meeting.held_at.isoformat() if meeting.held_at else None,
+        "duration_minutes": meeting.duration_minutes,
+        "place_kind": meeting.place_kind,
+        "place": meeting.place,
+        "online_link": meeting.online_link,
+        "employee_name": case.employee.name,
+        "employer_name": case.employer.name if case.employer else "",
+        "consultant_name": (meeting.organiser.get_full_name() or meeting.organiser.username),
+        "participants": [
+            {"role": p.role, "name": p.name, "title": p.title, "answer": p.answer} for p in meeting.participants.all()
+        ],
+        "ladder": meeting.ladder or _ladder(),
+        "placements": {p.party: {"position": p.position, "name": p.step_name} for p in meeting.placements.all()},
+        "agreed": {"position": meeting.agreed_step_position, "name": meeting.agreed_step_name},
+        "plan_text": meeting.plan_text,
+        "weeks": [{"week": w.week, "hours": str(w.hours), "tasks": w.tasks} for w in meeting.plan_weeks.all()],
+        "offers": [
+            {"name": o.name, "provider": o.provider, "contact": o.contact, "description": o.description}
+            for o in meeting.offers.order_by("name")
+        ],
+        "agreements": [
+            {"who": a.who, "what": a.what, "due_on": a.due_on.isoformat() if a.due_on else None}
+            for a in meeting.agreements.all()
+        ],
+        "follow_up_at": follow_up.starts_at.isoformat() if follow_up and follow_up.state != Meeting.State.CANCELLED else None,
+        "follow_up_proposed": follow_up_proposal(meeting).isoformat(),
+        "functional_limitations": case.functional_limitations,
+        # Sensitive: the full copy only.
+        "sensitive": {
+            "health_note": case.health_note,
+            "consultant_note": meeting.consultant_note,
+            "specialist_notes": [
+                {"name": n.author_name, "title": n.author_title, "text": n.text} for n in meeting.specialist_notes.all()
+            ],
+        },
+    }
+
+
+@transaction.atomic
+def minutes_finalise(*, meeting: Meeting, actor, send: bool = True) -> MinutesVersion:
+    """Freeze the minutes as a new version, render both PDFs and send the finalised copy to the participants."""
+    from . import pdf
+
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("case", "case__employee", "case__employer", "organiser")
+        .get(pk=meeting.pk)
+    )
+    if meeting.minutes_locked:
+        raise ValidationError(_("The minutes are already finalised."))
+    problems = minutes_problems(meeting)
+    if problems:
+        raise ValidationError(problems)
+    last = meeting.versions.order_by("-number").first()
+    number = last.number + 1 if last else 1
+    reason = meeting.correction_reason if number > 1 else ""
+    if number > 1 and not reason:
+        raise ValidationError(_("A correction needs a reason."))
+    version = MinutesVersion(
+        meeting=meeting, number=number, reason=reason, content=minutes_content(meeting), finalised_at=timezone.now(),
+        finalised_by=actor,
+    )
+    pdf.attach_pdfs(version)
+    version.save()
+    meeting.minutes_locked = True
+    meeting.correction_reason = ""
+    meeting.save(update_fields=["minutes_locked", "correction_reason"])
+    summary = _("Minutes finalised (version %(number)s).") % {"number": number}
+    if reason:
+        summary = _("Minutes corrected (version %(number)s): %(reason)s") % {"number": number, "reason": reason}
+    event_record(case=meeting.case, actor=actor, kind="minutes_finalised", summary=summary)
+    if send:
+        _send_minutes(meeting, version)
+    return version
+
+
+def _send_minutes(meeting: Meeting, version: MinutesVersion) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("da"):
+        subject = _("Minutes: %(kind)s %(when)s (version %(number)s)") % {
+            "kind": meeting.get_kind_display(), "when": _fmt(meeting.held_at or meeting.starts_at), "number": version.number}
+        for participant in meeting.participants.all():
+            if not participant.email or participant.role == Participant.Role.CONSULTANT:
+                continue
+            full = participant.sees_health_details
+            field = version.pdf_full if full else version.pdf_employer
+            field.open("rb")
+            try:
+                content = field.read()
+            finally:
+                field.close()
+            filename = f"referat-{meeting.case.reference}-v{version.number}.pdf"
+            outbox_enqueue(
+                to=participant.email, subject=subject,
+                text=render_to_string("roundtable/mail/minutes.txt", {"meeting": meeting, "participant": participant,
+                                                                      "version": version}),
+                attachments=[(filename, content, "application/pdf")],
+                dedup_key=f"minutes:{meeting.uid}:{version.number}:{participant.pk}", case=meeting.case,
+            )
+
+
+@transaction.atomic
+def minutes_correct(*, meeting: Meeting, actor, reason: str) -> Meeting:
+    """Reopen finalised minutes for a correction; finalising again makes a new version with this reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the correction.")})
+    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
+    if not meeting.minutes_locked:
+        raise ValidationError(_("The minutes are not finalised yet; just edit them."))
+    meeting.minutes_locked = False
+    meeting.correction_reason = reason.strip()[:500]
+    meeting.save(update_fields=["minutes_locked", "correction_reason"])
+    event_record(case=meeting.case, actor=actor, kind="minutes_correction",
+                 summary=_("Correction of the minutes started: %(reason)s") % {"reason": meeting.correction_reason})
+    return meeting

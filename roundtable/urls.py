@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "roundtable"
+
+M = "sager/<str:reference>/moeder/<int:pk>/"
+
+urlpatterns = [
+    path("sager/<str:reference>/moeder/ny/", views.meeting_create, name="create"),
+    path(M, views.meeting_detail, name="detail"),
+    path(M + "flyt/", views.meeting_move, name="move"),
+    path(M + "aflys/", views.meeting_cancel, name="cancel"),
+    path(M + "afholdt/", views.meeting_hold, name="hold"),
+    path(M + "trappemodel/", views.placements_save, name="placements"),
+    path(M + "plan/", views.plan_save, name="plan"),
+    path(M + "aftaler/", views.agreement_add, name="agreement_add"),
+    path(M + "aftaler/<int:agreement_pk>/udfoert/", views.agreement_done, name="agreement_done"),
+    path(M + "aftaler/<int:agreement_pk>/fjern/", views.agreement_remove, name="agreement_remove"),
+    path(M + "notater/", views.specialist_note_add, name="specialist_note"),
+    path(M + "konsulentnotat/", views.consultant_note_save, name="consultant_note"),
+    path(M + "opfoelgning/", views.follow_up_book, name="follow_up"),
+    path(M + "referat/afslut/", views.minutes_finalise, name="finalise"),
+    path(M + "referat/ret/", views.minutes_correct, name="correct"),
+    path(M + "referat/<int:number>/<str:variant>.pdf", views.minutes_pdf, name="pdf"),
+    path("moede/svar/<str:token>/", views.participant_answer, name="answer"),
+]

@@ -1,0 +1,350 @@
+"""Meeting pages: thin. Reads through selectors (the case the user may see), changes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, user_passes_test
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.models import AccessLog
+from cases.roles import is_staff_member
+from cases.selectors import case_get_visible
+from cases.services import access_record
+
+from . import pdf, services
+from .forms import (
+    AgreementForm,
+    AnswerForm,
+    CancelForm,
+    ConsultantNoteForm,
+    CorrectionForm,
+    FollowUpForm,
+    MeetingScheduleForm,
+    MoveForm,
+    ParticipantFormSet,
+    PlacementsForm,
+    SpecialistNoteForm,
+    participant_initial,
+    plan_forms,
+)
+from .models import Meeting, MinutesVersion
+from .selectors import meeting_get_visible
+from .staircase import staircase
+
+staff_required = user_passes_test(is_staff_member)
+PURPOSE_CASEWORK = "sagsbehandling"
+
+
+def _apply_validation_error(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- scheduling ----------------------------------------------------------------------------------
+
+
+@login_required
+@staff_required
+def meeting_create(request, reference):
+    case = case_get_visible(request.user, reference=reference)
+    data = request.POST if request.method == "POST" else None
+    form = MeetingScheduleForm(data, initial={"kind": request.GET.get("kind", Meeting.Kind.ROUNDTABLE)})
+    # Suggested rows count even when left unchanged: no row may be skipped as "empty".
+    people = ParticipantFormSet(data, prefix="p", initial=participant_initial(case, request.user),
+                                form_kwargs={"empty_permitted": False})
+    if request.method == "POST" and form.is_valid() and people.is_valid():
+        participants = [p for p in (f.participant() for f in people) if p is not None]
+        try:
+            meeting = services.meeting_schedule(
+                case=case, actor=request.user, kind=form.cleaned_data["kind"], slot=form.slot(), participants=participants
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The meeting is booked and the invitations are on their way."))
+            return redirect("roundtable:detail", reference=case.reference, pk=meeting.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "roundtable/meeting_form.html", {"case": case, "form": form, "people": people}, status=status)
+
+
+# --- the meeting page ----------------------------------------------------------------------------
+
+
+def _context(request, meeting: Meeting, **forms) -> dict:
+    placements = {p.party: p.position for p in meeting.placements.all()}
+    plan, weeks = plan_forms(meeting)
+    proposal = services.follow_up_proposal(meeting) if meeting.is_held and not meeting.follow_up_id else None
+    context = {
+        "case": meeting.case,
+        "meeting": meeting,
+        "stairs": staircase(ladder=meeting.ladder or services._ladder(), placements=placements,
+                            agreed=meeting.agreed_step_position),
+        "mismatch": meeting.placements_mismatch,
+        "placements_form": PlacementsForm.for_meeting(meeting),
+        "plan_form": plan,
+        "week_forms": weeks,
+        "agreement_form": AgreementForm(),
+        "note_form": SpecialistNoteForm(),
+        "consultant_note_form": ConsultantNoteForm(initial={"consultant_note": meeting.consultant_note}),
+        "move_form": MoveForm(initial={
+            "starts_at": meeting.starts_at, "duration_minutes": meeting.duration_minutes, "place_kind": meeting.place_kind,
+            "place": meeting.place, "online_link": meeting.online_link}),
+        "cancel_form": CancelForm(),
+        "follow_up_form": FollowUpForm(initial={"starts_at": proposal}) if proposal else None,
+        "follow_up_proposal": proposal,
+        "correction_form": CorrectionForm(),
+        "minutes_problems": services.minutes_problems(meeting) if meeting.is_held and not meeting.minutes_locked else [],
+        "versions": list(meeting.versions.all()),
+    }
+    context.update(forms)
+    return context
+
+
+@login_required
+@staff_required
+def meeting_detail(request, reference, pk):
+    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=meeting.case,
+                  detail=f"møde {meeting.pk}")
+    return render(request, "roundtable/meeting_detail.html", _context(request, meeting))
+
+
+def _section(request, reference, pk, *, build, handle, key, success, anchor=""):
+    """POST handler shared by the sections of the meeting page: on a refusal the page is shown again
+    with the section's errors and everything typed."""
+    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    forms = build(meeting, request.POST)
+    main = forms[0] if isinstance(forms, tuple) else forms
+    valid = all(f.is_valid() for f in forms) if isinstance(forms, tuple) else forms.is_valid()
+    if valid:
+        try:
+            handle(meeting, forms)
+        except ValidationError as error:
+            _apply_validation_error(main, error)
+        else:
+            messages.success(request, success)
+            url = reverse("roundtable:detail", args=[meeting.case.reference, meeting.pk])
+            return redirect(url + (f"#{anchor}" if anchor else ""))
+    if isinstance(forms, tuple):
+        extra = dict(zip(key, forms, strict=True))
+    else:
+        extra = {key: forms}
+    return render(request, "roundtable/meeting_detail.html", _context(request, meeting, **extra), status=400)
+
+
+@login_required
+@staff_required
+@require_POST
+def meeting_move(request, reference, pk):
+    return _section(
+        request, reference, pk, build=lambda m, data: MoveForm(data), key="move_form",
+        handle=lambda m, f: services.meeting_move(meeting=m, actor=request.user, slot=f.slot(),
+                                                  reason=f.cleaned_data["reason"]),
+        success=_("The meeting is moved and the participants are told."),
+    )
+
+
+@login_required
+@staff_required
+@require_POST
+def meeting_cancel(request, reference, pk):
+    return _section(
+        request, reference, pk, build=lambda m, data: CancelForm(data), key="cancel_form",
+        handle=lambda m, f: services.meeting_cancel(meeting=m, actor=request.user, reason=f.cleaned_data["reason"]),
+        success=_("The meeting is cancelled and the participants are told."),
+    )
+
+
+@login_required
+@staff_required
+@require_POST
+def meeting_hold(request, reference, pk):
+    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    try:
+        services.meeting_hold(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting is recorded as held; the follow-up clock has started."))
+    return redirect("roundtable:detail", reference=reference, pk=pk)
+
+
+@login_required
+@staff_required
+@require_POST
+def placements_save(request, reference, pk):
+    return _section(
+        request, reference, pk, build=lambda m, data: PlacementsForm.for_meeting(m, data), key="placements_form",
+        handle=lambda m, f: services.placements_save(meeting=m, actor=request.user, placements=f.placements(),
+                                                     agreed=f.cleaned_data["agreed"]),
+        success=_("Goal 1 saved."), anchor="goal1",
+    )
+
+
+@login_required
+@staff_required
+@require_POST
+def plan_save(request, reference, pk):
+    def handle(meeting, forms):
+        plan, weeks = forms
+        services.plan_save(
+            meeting=meeting, actor=request.user, plan_text=plan.cleaned_data["plan_text"],
+            weeks=[w for w in (f.week_data() for f in weeks) if w is not None], offers=list(plan.cleaned_data["offers"]),
+        )
+
+    return _section(request, reference, pk, build=lambda m, data: plan_forms(m, data), key=("plan_form", "week_forms"),
+                    handle=handle, success=_("Goal 2 saved."), anchor="goal2")
+
+
+@login_required
+@staff_required
+@require_POST
+def agreement_add(request, reference, pk):
+    return _section(
+        request, reference, pk, build=lambda m, data: AgreementForm(data), key="agreement_form",
+        handle=lambda m, f: services.agreement_add(meeting=m, actor=request.user, **f.cleaned_data),
+        success=_("Agreement added."), anchor="goal3",
+    )
+
+
+def _agreement(request, reference, pk, agreement_pk):
+    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    return meeting, get_object_or_404(meeting.agreements.select_related("deadline"), pk=agreement_pk)
+
+
+@login_required
+@staff_required
+@require_POST
+def agreement_done(request, reference, pk, agreement_pk):
+    meeting, agreement = _agreement(request, reference, pk, agreement_pk)
+    services.agreement_done(agreement=agreement, actor=request.user)
+    messages.success(request, _("Agreement marked as done."))
+    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#goal3")
+
+
+@login_required
+@staff_required
+@require_POST
+def agreement_remove(request, reference, pk, agreement_pk):
+    meeting, agreement = _agreement(request, reference, pk, agreement_pk)
+    try:
+        services.agreement_remove(agreement=agreement, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Agreement removed."))
+    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#goal3")
+
+
+@login_required
+@staff_required
+@require_POST
+def specialist_note_add(request, reference, pk):
+    return _section(
+        request, reference, pk, build=lambda m, data: SpecialistNoteForm(data), key="note_form",
+        handle=lambda m, f: services.specialist_note_add(meeting=m, actor=request.user, **f.cleaned_data),
+        success=_("Note added."), anchor="notes",
+    )
+
+
+@login_required
+@staff_required
+@require_POST
+def consultant_note_save(request, reference, pk):
+    return _section(
+        request, reference, pk, build=lambda m, data: ConsultantNoteForm(data), key="consultant_note_form",
+        handle=lambda m, f: services.meeting_note_save(meeting=m, actor=request.user, text=f.cleaned_data["consultant_note"]),
+        success=_("Note saved."), anchor="notes",
+    )
+
+
+@login_required
+@staff_required
+@require_POST
+def follow_up_book(request, reference, pk):
+    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            follow_up = services.follow_up_book(meeting=meeting, actor=request.user, starts_at=form.cleaned_data["starts_at"])
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The follow-up meeting is booked and the invitations are on their way."))
+            return redirect("roundtable:detail", reference=reference, pk=follow_up.pk)
+    return render(request, "roundtable/meeting_detail.html", _context(request, meeting, follow_up_form=form), status=400)
+
+
+@login_required
+@staff_required
+@require_POST
+def minutes_finalise(request, reference, pk):
+    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    try:
+        version = services.minutes_finalise(meeting=meeting, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Minutes finalised as version %(number)s and sent to the participants.") % {
+            "number": version.number})
+    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#minutes")
+
+
+@login_required
+@staff_required
+@require_POST
+def minutes_correct(request, reference, pk):
+    return _section(
+        request, reference, pk, build=lambda m, data: CorrectionForm(data), key="correction_form",
+        handle=lambda m, f: services.minutes_correct(meeting=m, actor=request.user, reason=f.cleaned_data["reason"]),
+        success=_("Correction started: edit the minutes and finalise again."), anchor="minutes",
+    )
+
+
+@login_required
+@staff_required
+def minutes_pdf(request, reference, pk, number, variant):
+    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    if variant not in (pdf.FULL, pdf.EMPLOYER):
+        raise Http404
+    version = get_object_or_404(MinutesVersion, meeting=meeting, number=number)
+    access_record(
+        user=request.user, action=AccessLog.Action.DOWNLOAD, purpose=PURPOSE_CASEWORK, case=meeting.case,
+        detail=f"referat møde {meeting.pk} v{number} ({'arbejdsgiver' if variant == pdf.EMPLOYER else 'fuld'})",
+    )
+    response = HttpResponse(pdf.read_pdf(version, variant), content_type="application/pdf")
+    suffix = "-arbejdsgiver" if variant == pdf.EMPLOYER else ""
+    response["Content-Disposition"] = f'attachment; filename="referat-{reference}-v{number}{suffix}.pdf"'
+    return response
+
+
+# --- the participant's answer (no account: a signed link) ---------------------------------------
+
+
+def participant_answer(request, token):
+    participant = services.participant_from_token(token)
+    if participant is None:
+        raise Http404
+    meeting = participant.meeting
+    form = AnswerForm(request.POST or None, initial={"answer": participant.answer or None,
+                                                      "comment": participant.answer_comment})
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_answer(participant=participant, answer=form.cleaned_data["answer"],
+                                        comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            saved = True
+    status = 400 if request.method == "POST" and not saved else 200
+    return render(request, "roundtable/answer.html",
+                  {"participant": participant, "meeting": meeting, "form": form, "saved": saved}, status=status)
