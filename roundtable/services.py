@@ -437,11 +437,12 @@ def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meet
     by = _("%(kind)s held %(when)s") % {"kind": meeting.get_kind_display().capitalize(), "when": _fmt(at)}
     event_record(case=meeting.case, actor=actor, kind="meeting_held", summary=by + ".")
     if meeting.kind in (Meeting.Kind.ROUNDTABLE, Meeting.Kind.FOLLOW_UP):
-        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING, Kind.FOLLOW_UP], at=at, actor=actor, by=by)
+        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING, Kind.FOLLOW_UP, Kind.FAST_TRACK], at=at, actor=actor,
+                                by=by)
         deadlines.deadline_open(case=meeting.case, kind=Kind.FOLLOW_UP, start=at, actor=actor)
     elif meeting.kind == Meeting.Kind.START:
         # The first talk with the employee (Lyngby-Taarbæk) is the first meeting; the roundtable follows.
-        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING], at=at, actor=actor, by=by)
+        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING, Kind.FAST_TRACK], at=at, actor=actor, by=by)
     return meeting
 
 
