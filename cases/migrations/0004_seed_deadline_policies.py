@@ -26,14 +26,19 @@ POLICIES = [
 ]
 
 
+def seed_policy(Policy, row):
+    kind, name, starts_on, amount, unit, calendar, day_one, own_date, warn, escalate, source = row
+    Policy.objects.update_or_create(kind=kind, defaults=dict(
+        name=name, starts_on=starts_on, amount=amount, unit=unit, calendar=calendar, start_is_day_one=day_one,
+        uses_own_date=own_date, warn_before=warn, escalate_after=escalate, legal_source=source, active=True,
+    ))
+
+
 def seed(apps, schema_editor):
     Policy = apps.get_model("cases", "DeadlinePolicy")
     ClosedDay = apps.get_model("cases", "ClosedDay")
-    for kind, name, starts_on, amount, unit, calendar, day_one, own_date, warn, escalate, source in POLICIES:
-        Policy.objects.update_or_create(kind=kind, defaults=dict(
-            name=name, starts_on=starts_on, amount=amount, unit=unit, calendar=calendar, start_is_day_one=day_one,
-            uses_own_date=own_date, warn_before=warn, escalate_after=escalate, legal_source=source, active=True,
-        ))
+    for row in POLICIES:
+        seed_policy(Policy, row)
     for year in range(2024, 2041):
         for day, name in ((date(year, 6, 5), "Grundlovsdag"), (date(year, 12, 24), "Juleaftensdag"),
                           (date(year, 12, 31), "Nytårsaftensdag")):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.tests.factories import make_team, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def login(page, live_server, username):

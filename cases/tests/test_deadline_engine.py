@@ -120,3 +120,16 @@ def test_closing_the_case_cancels_open_clocks(setup):
     services.case_close(case=case, actor=consultant, outcome="retained")
     assert not case.deadlines.unfinished().exists()
     assert case.deadlines.filter(state="cancelled").count() == 3
+
+
+def test_defaults_come_back_after_a_flush_but_admin_removals_stay(setup):
+    from django.apps import apps
+
+    from cases.apps import ensure_defaults
+    from cases.models import ClosedDay, DeadlinePolicy
+
+    ClosedDay.objects.filter(name="Grundlovsdag").delete()  # this municipality works on 5 June
+    DeadlinePolicy.objects.filter(kind="information_form").delete()
+    ensure_defaults(sender=apps.get_app_config("cases"))
+    assert DeadlinePolicy.objects.filter(kind="information_form").exists()
+    assert not ClosedDay.objects.filter(name="Grundlovsdag").exists()

@@ -39,7 +39,7 @@ def overdue_cases():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded policies
+@pytest.mark.django_db(transaction=True)
 def test_two_sweeps_in_parallel_send_each_notification_once(overdue_cases):
     assert connection.vendor == "postgresql"
     counts, errors = [], []
@@ -72,7 +72,7 @@ def test_two_sweeps_in_parallel_send_each_notification_once(overdue_cases):
 
 @pytest.mark.postgres
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded policies
+@pytest.mark.django_db(transaction=True)
 def test_real_worker_and_beat_on_redis_breach_an_overdue_deadline(overdue_cases):
     """Start `celery worker --beat` against the test database and Redis; within seconds the overdue
     deadlines are breached and their notifications exist."""
