@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case
+from cases.tests.axe import axe_serious
 from cases.tests.factories import make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,6 +48,7 @@ def test_consultant_opens_a_case_writes_journal_and_closes_it(page, live_server)
     assert "Søren Østergård" in body
     assert "arbejdstimer" in body  # the 48-hour clock, explained in Danish
     assert "0101701234" not in body and "010170-1234" not in body  # CPR masked
+    assert axe_serious(page) == []
 
     page.fill("#id_text", "Ringede til Lone; rundbordssamtale mandag kl. 10.")
     page.click("form[action$='/journal/'] [type=submit]")

@@ -3,7 +3,6 @@
 import importlib
 import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -12,10 +11,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from cases.models import AccessLog
+from cases.tests.axe import axe_serious
 from cases.tests.factories import make_case, make_team, make_user
 from roundtable.models import Meeting
-
-AXE = Path(__file__).resolve().parents[2] / "cases" / "tests" / "assets" / "axe.min.js"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,13 +29,6 @@ def _seed_reference_data():
                    "roundtable.migrations.0001_initial"):
         seeder = importlib.import_module(module)
         (getattr(seeder, "seed", None) or seeder.create_roles)(apps, None)
-
-
-def _axe_serious(page) -> list:
-    """Serious or critical accessibility problems in the page's main content (axe-core)."""
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => (await axe.run({include: [["main"]]})).violations
-        .filter(v => ["serious", "critical"].includes(v.impact)).map(v => v.id + ": " + v.nodes.length)""")
 
 
 def test_consultant_holds_a_roundtable_and_downloads_the_minutes(page, live_server, settings, tmp_path):
@@ -63,7 +54,7 @@ def test_consultant_holds_a_roundtable_and_downloads_the_minutes(page, live_serv
     page.select_option("select[name=p-2-role]", "employer")
     page.fill("input[name=p-2-name]", "Lone Madsen")
     page.fill("input[name=p-2-email]", "lone@skolen.example")
-    assert _axe_serious(page) == []
+    assert axe_serious(page) == []
     page.get_by_role("button", name="Book og send invitationer").click()
     page.get_by_role("button", name="Registrér mødet som afholdt").click()
     expect(page.get_by_test_id("meeting-state")).to_have_text("afholdt")
@@ -95,7 +86,7 @@ def test_consultant_holds_a_roundtable_and_downloads_the_minutes(page, live_serv
     page.goto(f"{live_server.url}/sager/{case.reference}/moeder/{meeting.pk}/")
     page.get_by_role("button", name="Afslut referatet").click()
     expect(page.get_by_text("Referatet er afsluttet som version 1")).to_be_visible()
-    assert _axe_serious(page) == []
+    assert axe_serious(page) == []
 
     with page.expect_download() as info:
         page.get_by_role("link", name="Arbejdsgiverens kopi").click()
