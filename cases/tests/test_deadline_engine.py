@@ -133,3 +133,29 @@ def test_defaults_come_back_after_a_flush_but_admin_removals_stay(setup):
     ensure_defaults(sender=apps.get_app_config("cases"))
     assert DeadlinePolicy.objects.filter(kind="information_form").exists()
     assert not ClosedDay.objects.filter(name="Grundlovsdag").exists()
+
+
+def test_a_sweep_that_crashes_halfway_loses_nothing(setup, monkeypatch):
+    team, consultant, _lead = setup
+    now = timezone.now()
+    for _ in range(6):
+        case = make_case(team=team, consultant=consultant, first_absence_day=None)
+        Deadline.objects.filter(case=case).update(due_at=now - timedelta(hours=1), next_check_at=now - timedelta(hours=1))
+    from cases import sweep
+
+    real_bulk, calls = sweep.notify_bulk, []
+
+    def crash_on_second_batch(drafts):
+        calls.append(len(drafts))
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        real_bulk(drafts)
+
+    monkeypatch.setattr(sweep, "notify_bulk", crash_on_second_batch)
+    with pytest.raises(RuntimeError):
+        sweep_deadlines(now=now, batch=3)
+    assert Deadline.objects.filter(state=Deadline.State.BREACHED).count() == 3  # first batch committed
+    monkeypatch.setattr(sweep, "notify_bulk", real_bulk)
+    sweep_deadlines(now=now, batch=3)
+    assert Deadline.objects.filter(state=Deadline.State.BREACHED).count() == 6
+    assert Notification.objects.filter(kind="deadline_breach").count() == 6
