@@ -30,20 +30,9 @@ from .forms import (
 from .identifiers import validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Notification
 from .notifications import notifications_mark_read
-from .roles import is_admin, is_staff_member
+from .roles import is_admin
 from .selectors import case_get_visible, case_search
-
-staff_required = user_passes_test(is_staff_member)
-PURPOSE_CASEWORK = "sagsbehandling"
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (or on the form) so nothing typed is lost."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from .web import PURPOSE_CASEWORK, apply_validation_error, staff_required
 
 
 @login_required
@@ -95,7 +84,7 @@ def case_create(request):
         try:
             case = services.case_open(actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect("cases:detail", reference=case.reference)
@@ -179,7 +168,7 @@ def _case_form_view(request, reference, *, form_factory, handle, template_key, s
         try:
             handle(case, form)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, success_message)
             return redirect("cases:detail", reference=case.reference)
@@ -197,7 +186,7 @@ def case_edit(request, reference):
         try:
             services.case_update(case=case, actor=request.user, fields={n: form.cleaned_data[n] for n in form.changed_data})
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Case saved."))
             return redirect("cases:detail", reference=case.reference)
@@ -328,7 +317,7 @@ def deadline_action(request, reference, pk, action):
             if form is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect("cases:detail", reference=case.reference)
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("Deadline updated: %(title)s.") % {"title": deadline.display_title})
             return redirect(f"{reverse('cases:detail', args=[case.reference])}#deadlines-h")
@@ -346,7 +335,7 @@ def information_form_sent(request, reference):
         try:
             deadlines.information_form_sent(case=case, actor=request.user, sent_at=form.cleaned_data["sent_at"])
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The 8-day clock for the information form has started."))
             return redirect("cases:detail", reference=case.reference)

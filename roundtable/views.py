@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import AccessLog
-from cases.roles import is_staff_member
 from cases.selectors import case_get_visible
 from cases.services import access_record
+from cases.web import PURPOSE_CASEWORK, apply_validation_error, staff_required
 
 from . import pdf, services
 from .forms import (
@@ -36,18 +36,6 @@ from .models import Meeting, MinutesVersion
 from .selectors import meeting_get_visible
 from .staircase import staircase
 
-staff_required = user_passes_test(is_staff_member)
-PURPOSE_CASEWORK = "sagsbehandling"
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- scheduling ----------------------------------------------------------------------------------
 
 
@@ -67,7 +55,7 @@ def meeting_create(request, reference):
                 case=case, actor=request.user, kind=form.cleaned_data["kind"], slot=form.slot(), participants=participants
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The meeting is booked and the invitations are on their way."))
             return redirect("roundtable:detail", reference=case.reference, pk=meeting.pk)
@@ -128,7 +116,7 @@ def _section(request, reference, pk, *, build, handle, key, success, anchor=""):
         try:
             handle(meeting, forms)
         except ValidationError as error:
-            _apply_validation_error(main, error)
+            apply_validation_error(main, error)
         else:
             messages.success(request, success)
             url = reverse("roundtable:detail", args=[meeting.case.reference, meeting.pk])
@@ -276,7 +264,7 @@ def follow_up_book(request, reference, pk):
         try:
             follow_up = services.follow_up_book(meeting=meeting, actor=request.user, starts_at=form.cleaned_data["starts_at"])
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             messages.success(request, _("The follow-up meeting is booked and the invitations are on their way."))
             return redirect("roundtable:detail", reference=reference, pk=follow_up.pk)
@@ -342,7 +330,7 @@ def participant_answer(request, token):
             services.participant_answer(participant=participant, answer=form.cleaned_data["answer"],
                                         comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            apply_validation_error(form, error)
         else:
             saved = True
     status = 400 if request.method == "POST" and not saved else 200
