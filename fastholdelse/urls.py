@@ -15,4 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("sager/", include("cases.urls")),
+    path("overblik/", include("cases.dashboard.urls")),
+    path("telefon/", include("cases.phone.urls")),
 ]

@@ -80,4 +80,5 @@ class BulkReassignForm(forms.Form):
         self.fields["consultant"].queryset = consultants_for(teams)
         self.fields["consultant"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.helper = FormHelper()
+        self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Reassign the chosen cases")))
