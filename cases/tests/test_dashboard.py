@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cases import deadlines, services
 from cases.dashboard import selectors
