@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +42,13 @@ def week_end(now: datetime) -> datetime:
     return _local_midnight(today + timedelta(days=7 - today.weekday()))
 
 
-def _deadline_exists(condition: Q) -> Exists:
-    return Exists(Deadline.objects.filter(condition, case_id=OuterRef("pk")))
+def _with_deadline(condition: Q) -> Q:
+    """Cases having at least one deadline row matching `condition`.
+
+    Written as `pk IN (SELECT case_id ...)` rather than a correlated EXISTS: the database reads the
+    few matching deadline rows once through the (state, due_at) index instead of probing once per
+    case, which keeps the cards cheap at 100,000 cases."""
+    return Q(pk__in=Deadline.objects.filter(condition).values("case_id"))
 
 
 def flag_q(flag: str, *, now: datetime | None = None) -> Q:
@@ -52,12 +57,12 @@ def flag_q(flag: str, *, now: datetime | None = None) -> Q:
     open_case = Q(status=Case.Status.OPEN)
     if flag == "overdue":
         overdue = Q(state=Deadline.State.BREACHED) | Q(state=Deadline.State.OPEN, due_at__lt=now)
-        return open_case & Q(_deadline_exists(overdue))
+        return open_case & _with_deadline(overdue)
     if flag == "due_today":
         _start, tomorrow = day_bounds(now)
-        return open_case & Q(_deadline_exists(Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=tomorrow)))
+        return open_case & _with_deadline(Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=tomorrow))
     if flag == "due_week":
-        return open_case & Q(_deadline_exists(Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=week_end(now))))
+        return open_case & _with_deadline(Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=week_end(now)))
     if flag == "unassigned":
         return open_case & Q(consultant__isnull=True)
     if flag == "untouched":
