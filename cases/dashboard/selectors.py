@@ -40,11 +40,33 @@ def _filters(team: Team | None, consultant) -> dict:
     return {"team": str(team.pk) if team else "", "consultant": str(consultant.pk) if consultant else ""}
 
 
-def dashboard_cards(user, *, team: Team | None = None, consultant=None, now: datetime | None = None) -> dict[str, int]:
-    """Counts for the five cards: literally `case_search(flag=...).count()`, the list behind each
-    card's link, so the two can never disagree. Five index-driven counts, whatever the case total."""
+def open_case_counts(user, *, team: Team | None = None, consultant=None, now: datetime | None = None) -> dict:
+    """Open cases per consultant (None = unassigned) with every card's count, in ONE pass over the
+    cases: `case_search` with each card's `flag_q` condition as a filtered count. Summed over the
+    consultants, each count is exactly `case_search(flag=...).count()`, the list behind the card."""
     now = now or timezone.now()
-    return {flag: case_search(user, flag=flag, now=now, **_filters(team, consultant)).count() for flag in FLAGS}
+    rows = (
+        case_search(user, status=Case.Status.OPEN, **_filters(team, consultant))
+        .order_by()
+        .values("consultant_id")
+        .annotate(
+            open=Count("pk"),
+            smooth=Count("pk", filter=Q(complexity=Case.Complexity.SMOOTH)),
+            complex=Count("pk", filter=Q(complexity=Case.Complexity.COMPLEX)),
+            unscreened=Count("pk", filter=Q(complexity=Case.Complexity.UNSCREENED)),
+            **{flag: Count("pk", filter=flag_q(flag, now=now)) for flag in FLAGS},
+        )
+    )
+    return {row.pop("consultant_id"): row for row in rows}
+
+
+def cards_from(counts: dict) -> dict[str, int]:
+    return {flag: sum(row[flag] for row in counts.values()) for flag in FLAGS}
+
+
+def dashboard_cards(user, *, team: Team | None = None, consultant=None, now: datetime | None = None) -> dict[str, int]:
+    """The five cards' counts (see `open_case_counts`)."""
+    return cards_from(open_case_counts(user, team=team, consultant=consultant, now=now))
 
 
 @dataclass
@@ -55,7 +77,10 @@ class ConsultantRow:
     complex: int = 0
     unscreened: int = 0
     overdue: int = 0
+    due_today: int = 0
     due_week: int = 0
+    unassigned: int = 0
+    untouched: int = 0
     target: int = ConsultantProfile._meta.get_field("caseload_target").default
     weekly_hours: float = float(ConsultantProfile._meta.get_field("weekly_hours").default)
 
@@ -69,29 +94,17 @@ class ConsultantRow:
 
 
 def consultant_table(
-    user, *, teams, team: Team | None = None, consultant=None, now: datetime | None = None
+    user, *, teams, team: Team | None = None, consultant=None, now: datetime | None = None, counts: dict | None = None
 ) -> list[ConsultantRow]:
-    """One row per consultant of the teams: two queries whatever the number of cases."""
-    now = now or timezone.now()
-    people = list(consultants_for(teams).filter(pk=consultant.pk) if consultant else consultants_for(teams))
-    counts = (
-        case_search(user, status=Case.Status.OPEN, **_filters(team, consultant))
-        .order_by()
-        .values("consultant_id")
-        .annotate(
-            open=Count("pk"),
-            smooth=Count("pk", filter=Q(complexity=Case.Complexity.SMOOTH)),
-            complex=Count("pk", filter=Q(complexity=Case.Complexity.COMPLEX)),
-            unscreened=Count("pk", filter=Q(complexity=Case.Complexity.UNSCREENED)),
-            overdue=Count("pk", filter=flag_q("overdue", now=now)),
-            due_week=Count("pk", filter=flag_q("due_week", now=now)),
-        )
-    )
-    by_user = {row.pop("consultant_id"): row for row in counts}
+    """One row per consultant of the teams: two queries whatever the number of cases (one when the
+    caller already has `open_case_counts`)."""
+    if counts is None:
+        counts = open_case_counts(user, team=team, consultant=consultant, now=now)
+    people = consultants_for(teams).filter(pk=consultant.pk) if consultant else consultants_for(teams)
     rows = []
     for person in people:
         profile = getattr(person, "consultant_profile", None)
-        row = ConsultantRow(user=person, **by_user.get(person.pk, {}))
+        row = ConsultantRow(user=person, **counts.get(person.pk, {}))
         if profile is not None:
             row.target, row.weekly_hours = profile.caseload_target, float(profile.weekly_hours)
         rows.append(row)

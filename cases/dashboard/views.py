@@ -62,15 +62,16 @@ def _list_query(values: dict, **extra) -> str:
 def dashboard(request):
     form, values = _filter_state(request)
     now = timezone.now()
-    counts = selectors.dashboard_cards(request.user, team=values["team"], consultant=values["consultant"], now=now)
+    counts = selectors.open_case_counts(request.user, team=values["team"], consultant=values["consultant"], now=now)
+    totals = selectors.cards_from(counts)
     list_url = reverse("cases:list")
     cards = [
-        {"flag": flag, "label": label, "count": counts[flag], "url": f"{list_url}?{_list_query(values, flag=flag)}"}
+        {"flag": flag, "label": label, "count": totals[flag], "url": f"{list_url}?{_list_query(values, flag=flag)}"}
         for flag, label in FLAGS.items()
     ]
     table = selectors.consultant_table(
         request.user, teams=form.teams if values["team"] is None else [values["team"]],
-        team=values["team"], consultant=values["consultant"], now=now,
+        team=values["team"], consultant=values["consultant"], now=now, counts=counts,
     )
     for row in table:
         row.list_url = f"{list_url}?{_list_query(values, consultant=row.user.pk, status=Case.Status.OPEN)}"
