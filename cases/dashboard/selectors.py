@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from ..models import Case, ConsultantProfile, Deadline, DeadlinePolicy, PhoneCall, Team
 from ..roles import is_admin
-from ..selectors import case_search
-from . import kpis
+from ..selectors import case_search, teams_of
+from . import cache, kpis
 from .flags import FLAGS, flag_q
 
 User = get_user_model()
@@ -40,13 +40,21 @@ def _filters(team: Team | None, consultant) -> dict:
     return {"team": str(team.pk) if team else "", "consultant": str(consultant.pk) if consultant else ""}
 
 
+# Flags decided on the case row itself, counted in the one pass over open cases; the deadline
+# flags are counted by their own grouped query each, where the database can start from the few
+# matching deadline rows (a semi-join) instead of testing every case.
+ROW_FLAGS = ("unassigned", "untouched")
+DEADLINE_FLAGS = tuple(flag for flag in FLAGS if flag not in ROW_FLAGS)
+
+
 def open_case_counts(user, *, team: Team | None = None, consultant=None, now: datetime | None = None) -> dict:
-    """Open cases per consultant (None = unassigned) with every card's count, in ONE pass over the
-    cases: `case_search` with each card's `flag_q` condition as a filtered count. Summed over the
-    consultants, each count is exactly `case_search(flag=...).count()`, the list behind the card."""
+    """Open cases per consultant (None = unassigned) with every card's count: `case_search` with each
+    card's own `flag_q` condition, grouped by consultant. Summed over consultants, each count is
+    exactly `case_search(flag=...).count()`, the list behind the card. Four queries at any size."""
     now = now or timezone.now()
+    filters = _filters(team, consultant)
     rows = (
-        case_search(user, status=Case.Status.OPEN, **_filters(team, consultant))
+        case_search(user, status=Case.Status.OPEN, **filters)
         .order_by()
         .values("consultant_id")
         .annotate(
@@ -54,14 +62,28 @@ def open_case_counts(user, *, team: Team | None = None, consultant=None, now: da
             smooth=Count("pk", filter=Q(complexity=Case.Complexity.SMOOTH)),
             complex=Count("pk", filter=Q(complexity=Case.Complexity.COMPLEX)),
             unscreened=Count("pk", filter=Q(complexity=Case.Complexity.UNSCREENED)),
-            **{flag: Count("pk", filter=flag_q(flag, now=now)) for flag in FLAGS},
+            **{flag: Count("pk", filter=flag_q(flag, now=now)) for flag in ROW_FLAGS},
         )
     )
-    return {row.pop("consultant_id"): row for row in rows}
+    counts = {row.pop("consultant_id"): {**row, **dict.fromkeys(DEADLINE_FLAGS, 0)} for row in rows}
+    for flag in DEADLINE_FLAGS:
+        grouped = (case_search(user, flag=flag, now=now, **filters).order_by().values("consultant_id")
+                   .annotate(n=Count("pk")).values_list("consultant_id", "n"))
+        for consultant_id, n in grouped:
+            counts.setdefault(consultant_id, {"open": 0})[flag] = n
+    return counts
+
+
+def dashboard_counts(user, *, team: Team | None = None, consultant=None) -> tuple[dict, datetime]:
+    """`open_case_counts` through the dashboard cache: (counts, the instant they were counted at)."""
+    team_ids = [team.pk] if team else list(teams_of(user).values_list("pk", flat=True))
+    scope = ("open_case_counts", team.pk if team else None, consultant.pk if consultant else None)
+    return cache.cached(scope, team_ids,
+                        lambda now: open_case_counts(user, team=team, consultant=consultant, now=now))
 
 
 def cards_from(counts: dict) -> dict[str, int]:
-    return {flag: sum(row[flag] for row in counts.values()) for flag in FLAGS}
+    return {flag: sum(row.get(flag, 0) for row in counts.values()) for flag in FLAGS}
 
 
 def dashboard_cards(user, *, team: Team | None = None, consultant=None, now: datetime | None = None) -> dict[str, int]:

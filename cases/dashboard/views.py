@@ -22,6 +22,7 @@ from ..roles import is_team_lead
 from ..selectors import case_search
 from ..views import _apply_validation_error
 from . import selectors
+from .cache import parse_at
 from .flags import FLAGS
 from .forms import BulkReassignForm, DashboardFilterForm, period_presets
 from .services import cases_reassign_bulk
@@ -61,23 +62,24 @@ def _list_query(values: dict, **extra) -> str:
 @team_lead_required
 def dashboard(request):
     form, values = _filter_state(request)
-    now = timezone.now()
-    counts = selectors.open_case_counts(request.user, team=values["team"], consultant=values["consultant"], now=now)
+    counts, counted_at = selectors.dashboard_counts(request.user, team=values["team"], consultant=values["consultant"])
     totals = selectors.cards_from(counts)
     list_url = reverse("cases:list")
+    # `at`: the list applies the card's conditions at the instant the card was counted.
     cards = [
-        {"flag": flag, "label": label, "count": totals[flag], "url": f"{list_url}?{_list_query(values, flag=flag)}"}
+        {"flag": flag, "label": label, "count": totals[flag],
+         "url": f"{list_url}?{_list_query(values, flag=flag, at=counted_at.isoformat())}"}
         for flag, label in FLAGS.items()
     ]
     table = selectors.consultant_table(
         request.user, teams=form.teams if values["team"] is None else [values["team"]],
-        team=values["team"], consultant=values["consultant"], now=now, counts=counts,
+        team=values["team"], consultant=values["consultant"], counts=counts,
     )
     for row in table:
         row.list_url = f"{list_url}?{_list_query(values, consultant=row.user.pk, status=Case.Status.OPEN)}"
         row.reassign_url = f"{reverse('dashboard:reassign')}?{_list_query(values, consultant=row.user.pk)}"
     return render(request, "cases/dashboard/dashboard.html", {
-        "form": form, "cards": cards, "table": table, "query": request.GET.urlencode(),
+        "form": form, "cards": cards, "table": table, "query": request.GET.urlencode(), "counted_at": counted_at,
     })
 
 
@@ -188,7 +190,7 @@ def reassign(request):
     filters = {k: v for k, v in (filter_form.cleaned_data if filter_form.is_valid() else {}).items() if v}
     filters["status"] = Case.Status.OPEN
     teams = selectors.teams_led_by(request.user)
-    candidates = case_search(request.user, **filters).filter(team__in=teams)
+    candidates = case_search(request.user, now=parse_at(request.GET.get("at")), **filters).filter(team__in=teams)
     ids = list(candidates.values_list("pk", flat=True)[:REASSIGN_LIMIT])
     queryset = Case.objects.filter(pk__in=ids).select_related("employee", "team", "consultant").order_by("reference")
     form = BulkReassignForm(request.POST or None, cases=queryset, teams=teams)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +24,13 @@ CPH = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=CPH)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -269,6 +277,7 @@ def test_bulk_reassign_cannot_reach_other_teams(client, world):
 
 
 def _queries(client, url, params=None) -> int:
+    cache.clear()  # the cold path: the dashboard counts everything itself
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, params or {}).status_code == 200
     return len(ctx.captured_queries)
@@ -288,7 +297,50 @@ def test_query_counts_do_not_grow_with_cases(client, django_assert_max_num_queri
     assert Case.objects.count() == 500
     large = [_queries(client, url) for url in urls]
     assert small == large
+    cache.clear()
     with django_assert_max_num_queries(18):
         client.get(reverse("dashboard:index"))
     with django_assert_max_num_queries(16):
         client.get(reverse("dashboard:results"))
+
+
+# --- the counts cache ----------------------------------------------------------------------------
+
+
+def test_cached_counts_follow_every_change_at_once(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world["lead"])
+    url = reverse("dashboard:index")
+    first = {c["flag"]: c["count"] for c in client.get(url).context["cards"]}
+    assert first["unassigned"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_reassign(case=world["cases"]["unassigned"], actor=world["lead"], consultant=world["mette"])
+    second = {c["flag"]: c["count"] for c in client.get(url).context["cards"]}
+    assert second["unassigned"] == 0
+
+
+def test_card_and_list_agree_when_a_clock_passes_between_counting_and_clicking(client, world):
+    soon = _bare_case(world["nord"], world["mette"])
+    _deadline(soon, due_at=NOW + timedelta(seconds=20))
+    client.force_login(world["lead"])
+    assert {c["flag"]: c["count"] for c in client.get(reverse("dashboard:index")).context["cards"]}["overdue"] == 3
+    with time_machine.travel(NOW + timedelta(seconds=30), tick=False):
+        # The clock has passed with nobody touching the case: the cached card still says 3 ...
+        card = {c["flag"]: c for c in client.get(reverse("dashboard:index")).context["cards"]}["overdue"]
+        assert card["count"] == 3
+        # ... and its link shows the same 3 (the list applies the conditions at the counting instant),
+        listing = client.get(card["url"])
+        assert listing.context["page"].paginator.count == 3
+        assert listing.context["as_of"] == NOW
+        # while the plain list, counted now, has 4.
+        assert client.get(reverse("cases:list"), {"flag": "overdue"}).context["page"].paginator.count == 4
+    with time_machine.travel(NOW + timedelta(seconds=95), tick=False):
+        card = {c["flag"]: c for c in client.get(reverse("dashboard:index")).context["cards"]}["overdue"]
+        assert card["count"] == 4
+        assert client.get(card["url"]).context["page"].paginator.count == 4
+
+
+def test_a_stale_or_forged_at_is_ignored(client, world):
+    client.force_login(world["lead"])
+    for at in ("2020-01-01T00:00:00+00:00", "2099-01-01T00:00:00+00:00", "nonsense", "2026-11-18T10:00:00"):
+        response = client.get(reverse("cases:list"), {"flag": "overdue", "at": at})
+        assert response.status_code == 200 and response.context["as_of"] is None
