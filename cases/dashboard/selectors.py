@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from ..models import Case, ConsultantProfile, Deadline, DeadlinePolicy, PhoneCall, Team
 from ..roles import is_admin
-from ..selectors import case_search, teams_of
-from . import cache, kpis
+from ..selectors import case_search
+from . import kpis
 from .flags import FLAGS, flag_q
 
 User = get_user_model()
@@ -72,14 +72,6 @@ def open_case_counts(user, *, team: Team | None = None, consultant=None, now: da
         for consultant_id, n in grouped:
             counts.setdefault(consultant_id, {"open": 0})[flag] = n
     return counts
-
-
-def dashboard_counts(user, *, team: Team | None = None, consultant=None) -> tuple[dict, datetime]:
-    """`open_case_counts` through the dashboard cache: (counts, the instant they were counted at)."""
-    team_ids = [team.pk] if team else list(teams_of(user).values_list("pk", flat=True))
-    scope = ("open_case_counts", team.pk if team else None, consultant.pk if consultant else None)
-    return cache.cached(scope, team_ids,
-                        lambda now: open_case_counts(user, team=team, consultant=consultant, now=now))
 
 
 def cards_from(counts: dict) -> dict[str, int]:

@@ -11,17 +11,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .. import services
 from ..forms import CaseFilterForm
 from ..models import AccessLog, Case
 from ..roles import is_team_lead
-from ..selectors import case_search
+from ..selectors import case_search, teams_of
 from ..views import _apply_validation_error
-from . import selectors
+from . import cache, selectors
 from .cache import parse_at
 from .flags import FLAGS
 from .forms import BulkReassignForm, DashboardFilterForm, period_presets
@@ -59,16 +61,16 @@ def _list_query(values: dict, **extra) -> str:
     return urlencode({k: v for k, v in params.items() if v != ""})
 
 
-@team_lead_required
-def dashboard(request):
+def _overview(request, now) -> dict:
+    """Cards and consultant table, counted at `now` and rendered to HTML (the cached part)."""
     form, values = _filter_state(request)
-    counts, counted_at = selectors.dashboard_counts(request.user, team=values["team"], consultant=values["consultant"])
+    counts = selectors.open_case_counts(request.user, team=values["team"], consultant=values["consultant"], now=now)
     totals = selectors.cards_from(counts)
     list_url = reverse("cases:list")
     # `at`: the list applies the card's conditions at the instant the card was counted.
     cards = [
         {"flag": flag, "label": label, "count": totals[flag],
-         "url": f"{list_url}?{_list_query(values, flag=flag, at=counted_at.isoformat())}"}
+         "url": f"{list_url}?{_list_query(values, flag=flag, at=now.isoformat())}"}
         for flag, label in FLAGS.items()
     ]
     table = selectors.consultant_table(
@@ -78,8 +80,23 @@ def dashboard(request):
     for row in table:
         row.list_url = f"{list_url}?{_list_query(values, consultant=row.user.pk, status=Case.Status.OPEN)}"
         row.reassign_url = f"{reverse('dashboard:reassign')}?{_list_query(values, consultant=row.user.pk)}"
+    html = render_to_string("cases/dashboard/_overview.html", {
+        "form": form, "cards": cards, "table": table, "query": request.GET.urlencode(), "counted_at": now,
+    }, request=request)
+    return {"html": html, "cards": cards}
+
+
+@team_lead_required
+def dashboard(request):
+    """The overview is cached per scope (see cases.dashboard.cache): any change to a case of the
+    teams in scope is seen on the next request; the counting instant travels with the card links."""
+    visible = list(teams_of(request.user).values_list("pk", flat=True))
+    led = sorted(selectors.teams_led_by(request.user).values_list("pk", flat=True))
+    scope = ("overview", tuple(led), request.GET.urlencode(), get_language())
+    overview, counted_at = cache.cached(scope, visible, lambda now: _overview(request, now))
     return render(request, "cases/dashboard/dashboard.html", {
-        "form": form, "cards": cards, "table": table, "query": request.GET.urlencode(), "counted_at": counted_at,
+        "overview": overview["html"], "cards": overview["cards"], "counted_at": counted_at,
+        "query": request.GET.urlencode(),
     })
 
 
