@@ -14,6 +14,10 @@ folder), `seed_scale --cases N` (BENCH_CASES, default 100000) plus deadline rows
 consultants, gunicorn with 2 workers, and `wrk` with the session cookie of a team lead who leads
 one of the two teams (her dashboard counts ~50,000 cases, ~35,000 of them open). BENCH_DURATION (default 10s) and BENCH_CONNECTIONS
 (default 4) tune the load. Targets (issue 6): p95 <= 150 ms, ratio >= 0.3, the two query counts equal.
+
+The services set-up (DATABASE_URL and REDIS_URL) is the one the targets are for: there the dashboard
+cache lives in Redis and /healthz checks the Redis broker. On the embedded default (SQLite, file
+cache, filesystem broker) the numbers are lower and only indicative.
 """
 
 from __future__ import annotations
@@ -237,6 +241,12 @@ def main() -> None:
         seed_scale(CASES - 10_000)
     seed_deadlines()
     log(f"seeded {CASES} cases and their deadlines in {time.monotonic() - started:.0f} s")
+    # Bulk inserts send no signals: tell the dashboard cache (which may outlive the database in Redis).
+    from cases.dashboard.cache import team_generation_bump
+    from cases.models import Team
+
+    for team_id in Team.objects.values_list("pk", flat=True):
+        team_generation_bump(team_id)
     cookie = session_cookie(lead)
     from django.db import connections
 
