@@ -151,7 +151,8 @@ def swap_request(*, actor, shift: DutyShift, counterpart, counterpart_shift: Dut
 @transaction.atomic
 def swap_answer(*, actor, swap: ShiftSwap, accept: bool) -> ShiftSwap:
     """The colleague (or the team lead) accepts or declines; accepting moves the shift(s)."""
-    swap = ShiftSwap.objects.select_for_update().select_related("shift__team", "counterpart_shift").get(pk=swap.pk)
+    swap = (ShiftSwap.objects.select_for_update(of=("self",)).select_related("shift__team", "counterpart_shift")
+            .get(pk=swap.pk))
     team = swap.shift.team
     if actor.pk != swap.counterpart_id and not is_team_lead_of(actor, team):
         raise ValidationError(_("Only the colleague asked (or the team lead) can answer this swap."))
