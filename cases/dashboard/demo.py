@@ -21,7 +21,11 @@ Kind = DeadlinePolicy.Kind
 
 
 def _at(days_ago: int, hour: int, minute: int = 0) -> datetime:
+    """A moment `days_ago` back, moved to the Friday before when it falls on a weekend (the phone
+    is staffed on working days)."""
     day = timezone.localdate() - timedelta(days=days_ago)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 

@@ -40,6 +40,9 @@ class DashboardFilterForm(forms.Form):
         self.fields["team"].queryset = self.teams
         self.fields["consultant"].queryset = consultants_for(self.teams)
         self.fields["consultant"].label_from_instance = lambda u: u.get_full_name() or u.username
+        today = timezone.localdate()
+        self.fields["start"].initial = quarter_start(today)
+        self.fields["end"].initial = today
 
     def clean(self):
         data = super().clean()

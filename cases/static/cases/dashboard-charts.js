@@ -19,7 +19,7 @@
           borderColor: colours[0], spanGaps: true, tension: 0.2
         }]
       },
-      options: Object.assign({ responsive: true, animation: false, plugins: { legend: { display: type !== "bar" && type !== "line" } } }, options || {})
+      options: Object.assign({ responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: type !== "bar" && type !== "line" } } }, options || {})
     });
   }
   draw("chart-trend", "line", data.trend, { scales: { y: { min: 0, max: 100 } } });
