@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import DATE_INPUT
+from ..roles import is_admin
 from .selectors import Period, consultants_for, teams_led_by
 
 
@@ -37,6 +38,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.teams = teams_led_by(user)
+        self.is_admin = is_admin(user)
         self.fields["team"].queryset = self.teams
         self.fields["consultant"].queryset = consultants_for(self.teams)
         self.fields["consultant"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -56,11 +58,17 @@ class DashboardFilterForm(forms.Form):
         return data
 
     def values(self) -> dict:
-        """The chosen filters, or the defaults (all my teams, this quarter) when the input is invalid."""
+        """The chosen filters, or the defaults when the input is invalid: this quarter, and all my
+        teams (a lead of a single team gets that team, so a team she is merely a member of is not
+        mixed into her numbers)."""
         today = timezone.localdate()
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        team = data.get("team")
+        if team is None and not self.is_admin:
+            led = list(self.teams[:2])
+            team = led[0] if len(led) == 1 else None
         return {
-            "team": data.get("team"),
+            "team": team,
             "consultant": data.get("consultant"),
             "period": Period(start=data.get("start") or quarter_start(today), end=data.get("end") or today),
         }

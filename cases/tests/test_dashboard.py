@@ -344,3 +344,12 @@ def test_a_stale_or_forged_at_is_ignored(client, world):
     for at in ("2020-01-01T00:00:00+00:00", "2099-01-01T00:00:00+00:00", "nonsense", "2026-11-18T10:00:00"):
         response = client.get(reverse("cases:list"), {"flag": "overdue", "at": at})
         assert response.status_code == 200 and response.context["as_of"] is None
+
+
+def test_lead_who_is_also_member_of_another_team_sees_only_the_team_she_leads(client, world):
+    world["syd"].members.add(world["lead"])
+    client.force_login(world["lead"])
+    cards = {c["flag"]: c for c in client.get(reverse("dashboard:index")).context["cards"]}
+    assert cards["overdue"]["count"] == 3  # Syd's overdue case is not mixed in
+    assert f"team={world['nord'].pk}" in cards["overdue"]["url"]
+    assert client.get(cards["overdue"]["url"]).context["page"].paginator.count == 3
