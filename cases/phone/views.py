@@ -77,8 +77,15 @@ def roster(request):
     return render(request, "cases/phone/roster.html", _roster_context(request, team))
 
 
-def _roster_post(request, *, form_key, form, handle, success):
+def _team_or_404(request):
     team = selectors.team_for(request.user, request.POST.get("team") or request.GET.get("team"))
+    if team is None:
+        raise Http404
+    return team
+
+
+def _roster_post(request, *, form_key, form, handle, success):
+    team = _team_or_404(request)
     if form.is_valid():
         try:
             handle(team, form)
@@ -95,7 +102,7 @@ def _roster_post(request, *, form_key, form, handle, success):
 @staff_required
 @require_POST
 def roster_set(request):
-    team = selectors.team_for(request.user, request.POST.get("team"))
+    team = _team_or_404(request)
     return _roster_post(
         request, form_key="set_form", form=RosterSetForm(request.POST, team=team, members=selectors.members_of(team)),
         handle=lambda team, form: services.roster_set(actor=request.user, team=team, day=form.cleaned_data["date"],
@@ -108,7 +115,7 @@ def roster_set(request):
 @staff_required
 @require_POST
 def roster_plan(request):
-    team = selectors.team_for(request.user, request.POST.get("team"))
+    team = _team_or_404(request)
     return _roster_post(
         request, form_key="plan_form", form=RosterPlanForm(request.POST, members=selectors.members_of(team)),
         handle=lambda team, form: services.roster_plan(
@@ -122,7 +129,7 @@ def roster_plan(request):
 @staff_required
 @require_POST
 def swap_request(request):
-    team = selectors.team_for(request.user, request.POST.get("team"))
+    team = _team_or_404(request)
     return _roster_post(
         request, form_key="swap_form", form=_swap_form(request, team, selectors.members_of(team), request.POST),
         handle=lambda team, form: services.swap_request(

@@ -242,3 +242,11 @@ def test_calls_of_another_team_are_not_reachable(client, kolding):
     call = phone.call_log(actor=kolding["anders"], team=kolding["team"], caller_type="employer", summary="x")
     client.force_login(kolding["outsider"])
     assert client.get(reverse("phone:call_case", args=[call.pk])).status_code == 404
+
+
+def test_staff_without_a_team_gets_404_not_an_error(client, kolding):
+    loner = make_user("loner")
+    client.force_login(loner)
+    assert client.get(reverse("phone:roster")).status_code == 200  # "ask your team lead"
+    assert client.post(reverse("phone:roster_set"), {"date": "2026-11-19"}).status_code == 404
+    assert client.post(reverse("phone:swap_request"), {}).status_code == 404
