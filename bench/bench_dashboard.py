@@ -280,6 +280,24 @@ def main() -> None:
     print(f"BENCH list_queries_10 {queries_10} queries")
     print(f"BENCH list_queries_10000 {queries_10000} queries")
     shutil.rmtree(tmp, ignore_errors=True)
+    drop_database(env)
+
+
+def drop_database(env: dict) -> None:
+    """Remove the PostgreSQL bench database again (keep it with BENCH_KEEP_DB=1)."""
+    url = env.get("DATABASE_URL", "")
+    if not url or os.environ.get("BENCH_KEEP_DB") == "1":
+        return
+    import psycopg2
+    from django.db import connections
+
+    connections.close_all()
+    parts = urlsplit(url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+    admin.close()
 
 
 if __name__ == "__main__":
