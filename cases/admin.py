@@ -5,15 +5,19 @@ from .models import (
     Case,
     CaseEvent,
     ClosedDay,
+    ConsultantProfile,
     ContactPerson,
     Deadline,
     DeadlineEvent,
     DeadlinePolicy,
+    DutyShift,
     Employee,
     Employer,
     JournalEntry,
     Notification,
     OutboxMessage,
+    PhoneCall,
+    ShiftSwap,
     Team,
 )
 
@@ -134,3 +138,33 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["send_after", "subject", "state", "attempts", "sent_at"]
     list_filter = ["state"]
     exclude = ["attachments"]
+
+
+# --- dashboard and the retention phone (issue 6) ---------------------------------------------------
+
+
+@admin.register(ConsultantProfile)
+class ConsultantProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "weekly_hours", "caseload_target"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(admin.ModelAdmin):
+    list_display = ["date", "team", "consultant", "set_by"]
+    list_filter = ["team"]
+    date_hierarchy = "date"
+
+
+@admin.register(ShiftSwap)
+class ShiftSwapAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "shift", "requested_by", "counterpart", "counterpart_shift", "state"]
+    list_filter = ["state"]
+
+
+@admin.register(PhoneCall)
+class PhoneCallAdmin(ReadOnlyAdmin):
+    list_display = ["received_at", "team", "taken_by", "caller_type", "settled", "roundtable_within_days", "case"]
+    list_filter = ["team", "caller_type", "settled"]
+    date_hierarchy = "received_at"

@@ -36,3 +36,4 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="cases.ensure_defaults")
+        from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from . import services
+from .dashboard.demo import DASHBOARD_DEMO_STEPS
 from .models import Case, Team
 from .roles import Role
 
@@ -166,6 +167,7 @@ DEMO_STEPS = [
     seed_cases,
     seed_deadline_states,
 ]
+DEMO_STEPS += DASHBOARD_DEMO_STEPS
 
 
 def demo_date(days_ago: int) -> date:

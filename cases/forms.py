@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .dashboard.flags import FLAGS
 from .identifiers import validate_cpr, validate_cvr, validate_p_number
 from .models import Case, JournalEntry
 from .selectors import consultants_of, teams_of
@@ -236,6 +237,7 @@ class CaseFilterForm(forms.Form):
     complexity = forms.ChoiceField(
         label=_("Risk"), required=False, choices=[("", _("All"))] + list(Case.Complexity.choices)
     )
+    flag = forms.ChoiceField(label=_("Deadlines"), required=False, choices=[("", _("All"))] + list(FLAGS.items()))
     sort = forms.ChoiceField(
         label=_("Sort"), required=False,
         choices=[

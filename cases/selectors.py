@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from .dashboard.flags import FLAGS, flag_q
 from .identifiers import normalise_digits
 from .models import Case, Team
 from .models.people import fold
@@ -65,9 +66,14 @@ def case_search(
     consultant: str = "",
     team: str = "",
     complexity: str = "",
+    flag: str = "",
     sort: str = "-first_contact",
+    now=None,
 ) -> QuerySet[Case]:
-    """The case list: visible cases filtered and sorted, with the rows the page shows joined in."""
+    """The case list: visible cases filtered and sorted, with the rows the page shows joined in.
+
+    `flag` is one of the dashboard's cards (cases.dashboard.flags.FLAGS): the card counts with the
+    same condition, so its number always matches this list."""
     qs = cases_visible_to(user).select_related("employee", "employer", "team", "consultant")
     q = (q or "").strip()
     if q:
@@ -90,4 +96,6 @@ def case_search(
         qs = qs.filter(team_id=int(team))
     if complexity in Case.Complexity.values:
         qs = qs.filter(complexity=complexity)
+    if flag in FLAGS:
+        qs = qs.filter(flag_q(flag, now=now))
     return qs.order_by(SORTS.get(sort, "-first_contact_at"), "-id")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import deadlines, services
+from .dashboard.cache import parse_at
 from .forms import (
     DEADLINE_ACTION_FORMS,
     CaseCreateForm,
@@ -41,13 +42,15 @@ def case_list(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v}
-    qs = case_search(request.user, **filters)
+    # A dashboard card's link carries the instant it was counted at (`at`): same conditions, same instant.
+    as_of = parse_at(request.GET.get("at"))
+    qs = case_search(request.user, now=as_of, **filters)
     if filters.get("q"):
         services.access_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"])
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode(), "as_of": as_of})
 
 
 @login_required
@@ -56,7 +59,7 @@ def case_export(request):
     """CSV of the filtered list: no CPR, no health data. Logged as an export."""
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-    qs = case_search(request.user, **filters)
+    qs = case_search(request.user, now=parse_at(request.GET.get("at")), **filters)
     services.access_record(
         user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_CASEWORK, detail=request.GET.urlencode()
     )

@@ -16,4 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sager/", include("cases.urls")),
     path("", include("roundtable.urls")),
+    path("overblik/", include("cases.dashboard.urls")),
+    path("telefon/", include("cases.phone.urls")),
 ]

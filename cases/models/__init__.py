@@ -5,6 +5,7 @@ from .case import Case, CaseEvent, JournalEntry
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
 from .notifications import Notification, OutboxMessage
 from .people import ContactPerson, Employee, Employer, Team
+from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
 
 __all__ = [
     "AccessLog",
@@ -21,4 +22,8 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Team",
+    "ConsultantProfile",
+    "DutyShift",
+    "PhoneCall",
+    "ShiftSwap",
 ]

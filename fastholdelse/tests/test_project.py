@@ -80,3 +80,14 @@ def test_ui_is_danish_even_for_an_english_browser_until_english_is_chosen(client
     assert 'lang="da"' in page
     client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
     assert 'lang="en"' in client.get(reverse("login")).content.decode()
+
+
+def test_collectstatic_with_the_production_storage(tmp_path):
+    """Production uses whitenoise's manifest storage, which fails on a reference to a missing file."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "FASTHOLDELSE_DEMO", "FASTHOLDELSE_TESTING")}
+    env.update({"DJANGO_SETTINGS_MODULE": "fastholdelse.settings", "SECRET_KEY": "collectstatic-test-key-" + "x" * 40,
+                "FASTHOLDELSE_VAR_DIR": str(tmp_path)})
+    result = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles" / "staticfiles.json").exists()

@@ -1,0 +1,70 @@
+"""The dashboard's card filters, as Q objects on Case.
+
+One definition serves the dashboard card (a count) and the case list (`case_search(flag=...)`), so
+the number on a card is always the number of rows behind its link. Deadline flags read the same
+Deadline rows as the sweep and the case page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Case, Deadline
+
+UNTOUCHED_DAYS = 14
+
+FLAGS = {
+    "overdue": _("Overdue"),
+    "due_today": _("Due today"),
+    "due_week": _("Due this week"),
+    "unassigned": _("Unassigned"),
+    "untouched": _("Not touched for 14 days"),
+}
+
+
+def _local_midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(0, 0)))
+
+
+def day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """Start of today and start of tomorrow (Europe/Copenhagen), as aware datetimes."""
+    today = timezone.localtime(now).date()
+    return _local_midnight(today), _local_midnight(today + timedelta(days=1))
+
+
+def week_end(now: datetime) -> datetime:
+    """Start of next Monday (Europe/Copenhagen): "this week" runs to Sunday 23:59."""
+    today = timezone.localtime(now).date()
+    return _local_midnight(today + timedelta(days=7 - today.weekday()))
+
+
+def _with_deadline(condition: Q) -> Q:
+    """Cases having at least one deadline row matching `condition`.
+
+    Written as `pk IN (SELECT case_id ...)` rather than a correlated EXISTS: used in WHERE, the
+    database reads the matching deadline rows once (a semi-join, through the (state, due_at) index
+    when they are few) instead of probing once per case."""
+    return Q(pk__in=Deadline.objects.filter(condition).values("case_id"))
+
+
+def flag_q(flag: str, *, now: datetime | None = None) -> Q:
+    """The condition for one card. Only open cases count; paused clocks are never due."""
+    now = now or timezone.now()
+    open_case = Q(status=Case.Status.OPEN)
+    if flag == "overdue":
+        overdue = Q(state=Deadline.State.BREACHED) | Q(state=Deadline.State.OPEN, due_at__lt=now)
+        return open_case & _with_deadline(overdue)
+    if flag == "due_today":
+        _start, tomorrow = day_bounds(now)
+        return open_case & _with_deadline(Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=tomorrow))
+    if flag == "due_week":
+        return open_case & _with_deadline(Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=week_end(now)))
+    if flag == "unassigned":
+        return open_case & Q(consultant__isnull=True)
+    if flag == "untouched":
+        return open_case & Q(last_activity_at__lt=now - timedelta(days=UNTOUCHED_DAYS))
+    raise ValueError(f"unknown flag {flag!r}")

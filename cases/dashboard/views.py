@@ -1,0 +1,232 @@
+"""The team-lead dashboard: cards, caseloads, results, exports and bulk reassign. Thin views."""
+
+from __future__ import annotations
+
+import csv
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .. import services
+from ..forms import CaseFilterForm
+from ..models import AccessLog, Case
+from ..roles import is_team_lead
+from ..selectors import case_search, teams_of
+from ..web import apply_validation_error
+from . import cache, selectors
+from .cache import parse_at
+from .flags import FLAGS
+from .forms import BulkReassignForm, DashboardFilterForm, period_presets
+from .services import cases_reassign_bulk
+
+PURPOSE_MANAGEMENT = "teamledelse"
+REASSIGN_LIMIT = 200
+
+
+def team_lead_required(view):
+    """Team leads and admins; anyone else gets 403 (the page exists, it is just not theirs)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_team_lead(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filter_state(request):
+    form = DashboardFilterForm(request.GET or None, user=request.user)
+    values = form.values()
+    return form, values
+
+
+def _list_query(values: dict, **extra) -> str:
+    params = {
+        "team": values["team"].pk if values["team"] else "",
+        "consultant": values["consultant"].pk if values["consultant"] else "",
+        **extra,
+    }
+    return urlencode({k: v for k, v in params.items() if v != ""})
+
+
+def _overview(request, now) -> dict:
+    """Cards and consultant table, counted at `now` and rendered to HTML (the cached part)."""
+    form, values = _filter_state(request)
+    counts = selectors.open_case_counts(request.user, team=values["team"], consultant=values["consultant"], now=now)
+    totals = selectors.cards_from(counts)
+    list_url = reverse("cases:list")
+    # `at`: the list applies the card's conditions at the instant the card was counted.
+    cards = [
+        {"flag": flag, "label": label, "count": totals[flag],
+         "url": f"{list_url}?{_list_query(values, flag=flag, at=now.isoformat())}"}
+        for flag, label in FLAGS.items()
+    ]
+    table = selectors.consultant_table(
+        request.user, teams=form.teams if values["team"] is None else [values["team"]],
+        team=values["team"], consultant=values["consultant"], counts=counts,
+    )
+    for row in table:
+        row.list_url = f"{list_url}?{_list_query(values, consultant=row.user.pk, status=Case.Status.OPEN)}"
+        row.reassign_url = f"{reverse('dashboard:reassign')}?{_list_query(values, consultant=row.user.pk)}"
+    html = render_to_string("cases/dashboard/_overview.html", {
+        "form": form, "cards": cards, "table": table, "query": request.GET.urlencode(), "counted_at": now,
+    }, request=request)
+    return {"html": html, "cards": cards}
+
+
+@team_lead_required
+def dashboard(request):
+    """The overview is cached per scope (see cases.dashboard.cache): any change to a case of the
+    teams in scope is seen on the next request; the counting instant travels with the card links."""
+    visible = list(teams_of(request.user).values_list("pk", flat=True))
+    led = sorted(selectors.teams_led_by(request.user).values_list("pk", flat=True))
+    scope = ("overview", tuple(led), request.GET.urlencode(), get_language())
+    overview, counted_at = cache.cached(scope, visible, lambda now: _overview(request, now))
+    return render(request, "cases/dashboard/dashboard.html", {
+        "overview": overview["html"], "cards": overview["cards"], "counted_at": counted_at,
+        "query": request.GET.urlencode(),
+    })
+
+
+def _chart_data(results) -> dict:
+    """Plain numbers for Chart.js; the same numbers are in the tables for screen readers."""
+    outcome_labels = dict(Case.Outcome.choices)
+    source_labels = dict(Case.Source.choices)
+    return {
+        "trend": {
+            "labels": [month.strftime("%m/%Y") for month, _share in results.monthly_first_meeting],
+            "values": [share.percent for _month, share in results.monthly_first_meeting],
+            "label": _("First meetings within 48 hours (%)"),
+        },
+        "outcomes": {
+            "labels": [str(outcome_labels.get(k, k)) for k in results.outcomes],
+            "values": list(results.outcomes.values()),
+            "label": _("Closed cases"),
+        },
+        "sources": {
+            "labels": [str(source_labels.get(k, k)) for k in results.sources],
+            "values": list(results.sources.values()),
+            "label": _("New cases"),
+        },
+        "calls": {
+            "labels": [_("Settled on the phone"), _("Needed more")],
+            "values": [results.calls.numerator, results.calls.denominator - results.calls.numerator],
+            "label": _("Calls"),
+        },
+    }
+
+
+@team_lead_required
+def results(request):
+    form, values = _filter_state(request)
+    data = selectors.results_for(request.user, **values)
+    return render(request, "cases/dashboard/results.html", {
+        "form": form, "results": data, "chart_data": _chart_data(data), "query": request.GET.urlencode(),
+        "presets": period_presets(timezone.localdate()),
+        "outcome_rows": [(label, data.outcomes.get(key, 0)) for key, label in Case.Outcome.choices],
+        "source_rows": [(label, data.sources.get(key, 0)) for key, label in Case.Source.choices],
+    })
+
+
+def _csv_response(request, filename: str, purpose_detail: str):
+    services.access_record(
+        user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_MANAGEMENT,
+        detail=f"{purpose_detail} {request.GET.urlencode()}".strip(),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel needs the BOM to read æøå
+    return response, csv.writer(response, delimiter=";")
+
+
+@team_lead_required
+def consultants_csv(request):
+    form, values = _filter_state(request)
+    table = selectors.consultant_table(
+        request.user, teams=form.teams if values["team"] is None else [values["team"]],
+        team=values["team"], consultant=values["consultant"],
+    )
+    response, writer = _csv_response(request, "konsulenter.csv", "consultants")
+    writer.writerow([_("Consultant"), _("Open cases"), _("Smooth"), _("Complex"), _("Not screened"), _("Overdue"),
+                     _("Due this week"), _("Weekly hours"), _("Caseload target"), _("Load (%)")])
+    for row in table:
+        writer.writerow([row.user.get_full_name() or row.user.username, row.open, row.smooth, row.complex,
+                         row.unscreened, row.overdue, row.due_week, row.weekly_hours, row.target,
+                         row.load_percent if row.load_percent is not None else ""])
+    return response
+
+
+def _pct(share) -> str:
+    return "" if share.percent is None else str(share.percent).replace(".", ",")
+
+
+@team_lead_required
+def results_csv(request):
+    _form, values = _filter_state(request)
+    data = selectors.results_for(request.user, **values)
+    response, writer = _csv_response(request, "resultater.csv", "results")
+    writer.writerow([_("Measure"), _("Count"), _("Out of"), _("Share (%)")])
+    writer.writerow([_("Period"), f"{data.period.start:%d/%m/%Y}–{data.period.end:%d/%m/%Y}", "", ""])
+    writer.writerow([_("First meetings within 48 hours"), data.first_meeting.numerator, data.first_meeting.denominator,
+                     _pct(data.first_meeting)])
+    writer.writerow([_("Follow-ups on time"), data.follow_up.numerator, data.follow_up.denominator, _pct(data.follow_up)])
+    writer.writerow([_("Median first contact to first meeting (hours)"),
+                     data.median_first_meeting_hours if data.median_first_meeting_hours is not None else "", "", ""])
+    writer.writerow([_("Retained in the job"), data.outcome_shares["retained"].numerator, data.closed,
+                     _pct(data.outcome_shares["retained"])])
+    writer.writerow([_("Partial return or work trial"), data.outcome_shares["attached"].numerator, data.closed,
+                     _pct(data.outcome_shares["attached"])])
+    for outcome, label in Case.Outcome.choices:
+        writer.writerow([_("Outcome: %(o)s") % {"o": label}, data.outcomes.get(outcome, 0), data.closed, ""])
+    for source, label in Case.Source.choices:
+        writer.writerow([_("Source: %(s)s") % {"s": label}, data.sources.get(source, 0), "", ""])
+    writer.writerow([_("Calls settled on the phone"), data.calls.numerator, data.calls.denominator, _pct(data.calls)])
+    for month, share in data.monthly_first_meeting:
+        writer.writerow([_("First meetings within 48 hours, %(m)s") % {"m": month.strftime("%m/%Y")},
+                         share.numerator, share.denominator, _pct(share)])
+    return response
+
+
+@team_lead_required
+def reassign(request):
+    """Reassign many cases at once: the same filters as the case list (flag, team, consultant...),
+    limited to open cases of the teams the user leads."""
+    filter_form = CaseFilterForm(request.GET or None, user=request.user)
+    filters = {k: v for k, v in (filter_form.cleaned_data if filter_form.is_valid() else {}).items() if v}
+    filters["status"] = Case.Status.OPEN
+    teams = selectors.teams_led_by(request.user)
+    candidates = case_search(request.user, now=parse_at(request.GET.get("at")), **filters).filter(team__in=teams)
+    ids = list(candidates.values_list("pk", flat=True)[:REASSIGN_LIMIT])
+    queryset = Case.objects.filter(pk__in=ids).select_related("employee", "team", "consultant").order_by("reference")
+    form = BulkReassignForm(request.POST or None, cases=queryset, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = cases_reassign_bulk(actor=request.user, cases=form.cleaned_data["cases"],
+                                        consultant=form.cleaned_data["consultant"], note=form.cleaned_data["note"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(n)d cases reassigned to %(name)s.") % {
+                "n": len(moved), "name": form.cleaned_data["consultant"].get_full_name()
+                or form.cleaned_data["consultant"].username})
+            return redirect(f"{reverse('dashboard:reassign')}?{request.GET.urlencode()}")
+    return render(request, "cases/dashboard/reassign.html", {
+        "form": form, "cases": queryset, "query": request.GET.urlencode(), "truncated": len(ids) == REASSIGN_LIMIT,
+        "flag_label": FLAGS.get(filters.get("flag", "")),
+    }, status=400 if request.method == "POST" else 200)
+
+
+
+
