@@ -42,3 +42,12 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate limits, dashboard counts)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -17,6 +17,7 @@ from .models import (
     Notification,
     OutboxMessage,
     PhoneCall,
+    Referral,
     ShiftSwap,
     Team,
 )
@@ -25,6 +26,7 @@ from .models import (
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["members", "leads"]
+    list_display = ["name", "receives_fast_track"]
 
 
 class ContactInline(admin.TabularInline):
@@ -168,3 +170,10 @@ class PhoneCallAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "team", "taken_by", "caller_type", "settled", "roundtable_within_days", "case"]
     list_filter = ["team", "caller_type", "settled"]
     date_hierarchy = "received_at"
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "received_at", "team", "employer_name", "state", "consent"]
+    list_filter = ["state", "consent", "team"]
+    search_fields = ["reference", "employer_name"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from . import services
 from .dashboard.demo import DASHBOARD_DEMO_STEPS
+from .demo_fasttrack import seed_referrals
 from .models import Case, Team
 from .roles import Role
 
@@ -168,6 +169,7 @@ DEMO_STEPS = [
     seed_deadline_states,
 ]
 DEMO_STEPS += DASHBOARD_DEMO_STEPS
+DEMO_STEPS.append(seed_referrals)
 
 
 def demo_date(days_ago: int) -> date:

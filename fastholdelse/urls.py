@@ -14,6 +14,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("cases.fasttrack.urls")),  # before sager/: "sager/fast-track/" is not a case reference
     path("sager/", include("cases.urls")),
     path("", include("roundtable.urls")),
     path("overblik/", include("cases.dashboard.urls")),

@@ -5,6 +5,7 @@ from .case import Case, CaseEvent, JournalEntry
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
 from .notifications import Notification, OutboxMessage
 from .people import ContactPerson, Employee, Employer, Team
+from .referral import Referral
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "JournalEntry",
     "Notification",
     "OutboxMessage",
+    "Referral",
     "Team",
     "ConsultantProfile",
     "DutyShift",

@@ -20,6 +20,10 @@ class Team(models.Model):
     leads = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="led_teams", blank=True, verbose_name=_("team leads")
     )
+    receives_fast_track = models.BooleanField(
+        _("receives fast-track referrals"), default=False,
+        help_text=_("The team whose consultants triage the employers' fast-track referrals."),
+    )
 
     class Meta:
         ordering = ["name"]

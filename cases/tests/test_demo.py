@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from cases.models import Case, Deadline, Notification
+from cases.models import Case, Deadline, Notification, Referral
 
 
 @pytest.mark.django_db
@@ -16,6 +16,10 @@ def test_seed_demo_loads_every_feature_once(settings):
     assert {"open", "met", "breached", "cancelled", "paused"} <= states
     assert Notification.objects.filter(kind="deadline_breach").exists()
     assert Notification.objects.filter(kind="deadline_warning").exists()
+    referrals = Referral.objects.all()
+    assert {r.state for r in referrals} == {"new", "accepted", "rejected"}
+    assert {r.consent for r in referrals} == {"pending", "given", "declined"}
+    assert any(r.is_late for r in referrals)
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert Case.objects.count() == cases
 

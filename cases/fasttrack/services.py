@@ -1,0 +1,210 @@
+"""The fast-track path: the employer submits, the employee answers, the consultant triages.
+
+Submitting saves the referral and its mails in one transaction; the mails leave through the outbox
+after commit, so a mail server or broker that is down never loses a referral.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .. import deadlines, services
+from ..models import Case, DeadlinePolicy, Referral, Team
+from ..notifications import notify, outbox_enqueue
+from ..selectors import consultants_of
+from . import signing
+
+
+def receiving_team() -> Team:
+    """The team marked as receiving fast-track referrals (admin), else the first team."""
+    team = Team.objects.filter(receives_fast_track=True).order_by("name").first() or Team.objects.order_by("name").first()
+    if team is None:
+        raise ValidationError(_("No team is set up to receive fast-track referrals yet."))
+    return team
+
+
+def status_url(referral: Referral) -> str:
+    token = signing.make_token(referral.pk, salt=signing.STATUS_SALT)
+    return settings.SITE_URL + reverse("fasttrack:status", args=[token])
+
+
+def employee_url(referral: Referral) -> str:
+    token = signing.make_token(referral.pk, salt=signing.EMPLOYEE_SALT)
+    return settings.SITE_URL + reverse("fasttrack:employee", args=[token])
+
+
+def referral_text(referral: Referral) -> str:
+    """The filled template as plain text, fit to paste into an e-mail (the employer's part only)."""
+    with override("da"):
+        return render_to_string("cases/fasttrack/referral.txt", {"r": referral}).strip() + "\n"
+
+
+@transaction.atomic
+def referral_submit(*, data: dict) -> Referral:
+    """Store the referral, queue the receipt to the employer and the link to the employee, and tell
+    the receiving team. Everything in one transaction; nothing is sent before it commits."""
+    referral = Referral(reference="", team=receiving_team(), **data)
+    referral.reference = "T-" + timezone.now().strftime("%H%M%S%f")
+    referral.save()
+    referral.reference = f"FT-{timezone.localdate(referral.received_at).year}-{referral.pk:05d}"
+    Referral.objects.filter(pk=referral.pk).update(reference=referral.reference)
+
+    with override("da"):
+        context = {"r": referral, "status_url": status_url(referral), "employee_url": employee_url(referral)}
+        outbox_enqueue(
+            to=referral.contact_email,
+            subject=_("Fast-track request received: %(ref)s") % {"ref": referral.reference},
+            text=render_to_string("cases/fasttrack/mail_receipt.txt", context),
+            attachments=[(f"{referral.reference}.txt", referral_text(referral), "text/plain; charset=utf-8")],
+            dedup_key=f"fasttrack:receipt:{referral.pk}",
+        )
+        if referral.employee_email:
+            outbox_enqueue(
+                to=referral.employee_email,
+                subject=_("Your employer has asked the job centre for fast track"),
+                text=render_to_string("cases/fasttrack/mail_employee.txt", context),
+                dedup_key=f"fasttrack:employee:{referral.pk}",
+            )
+        for consultant in consultants_of([referral.team]):
+            notify(
+                recipient=consultant, kind="referral_received",
+                title=_("New fast-track request %(ref)s") % {"ref": referral.reference},
+                body=_("%(employer)s asks for fast track for %(name)s.") % {
+                    "employer": referral.employer_name, "name": referral.employee_name},
+                url=reverse("fasttrack:triage_detail", args=[referral.pk]), dedup_key=f"fasttrack:new:{referral.pk}:{consultant.pk}",
+            )
+    return referral
+
+
+@dataclass
+class EmployeeAnswer:
+    consent: str
+    functions: str = ""
+    duration: str = ""
+    adapted: str = ""
+
+
+@transaction.atomic
+def referral_employee_answer(*, referral: Referral, answer: EmployeeAnswer) -> Referral:
+    """The employee's consent and own answers. Declining after acceptance cancels the fast-track clock
+    (the case follows the ordinary rules)."""
+    if answer.consent not in (Referral.Consent.GIVEN, Referral.Consent.DECLINED):
+        raise ValidationError({"consent": _("Say whether you agree to fast track.")})
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral.consent = answer.consent
+    referral.consent_at = timezone.now()
+    referral.employee_functions = answer.functions
+    referral.employee_duration = answer.duration
+    referral.employee_adapted = answer.adapted
+    referral.save(update_fields=["consent", "consent_at", "employee_functions", "employee_duration", "employee_adapted"])
+    if referral.case_id:
+        case = referral.case
+        services.event_record(case=case, actor=None, kind="referral_consent", summary=(
+            _("The employee agrees to fast track.") if referral.fast_track_applies
+            else _("The employee declines fast track; the ordinary rules apply.")))
+        if not referral.fast_track_applies:
+            for deadline in case.deadlines.unfinished().filter(kind=DeadlinePolicy.Kind.FAST_TRACK):
+                deadlines.deadline_cancel(deadline=deadline, reason=_("the employee declined fast track"))
+    return referral
+
+
+def _check_undecided(referral: Referral) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.state != Referral.State.NEW:
+        raise ValidationError(_("This referral has already been decided."))
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, referral: Referral, actor, consultant=None) -> Case:
+    """Open a case (or attach to the person's open case), matching the employer by CVR and the employee
+    by CPR; start the 2-week fast-track clock from the request (not from the consent) unless the
+    employee declined. case_open starts the first-meeting clock."""
+    referral = _check_undecided(referral)
+    employee = services.EmployeeData(cpr=referral.employee_cpr, name=referral.employee_name, phone=referral.employee_phone,
+                                     email=referral.employee_email, job_title=referral.job_title)
+    employer = services.EmployerData(cvr=referral.cvr, name=referral.employer_name, address=referral.employer_address,
+                                     p_number=referral.p_number)
+    contact = services.ContactData(name=referral.contact_name, role=referral.contact_role, phone=referral.contact_phone,
+                                   email=referral.contact_email)
+    person = services.employee_upsert(data=employee)
+    case = services.open_case_for(person)
+    if case is None:
+        case = services.case_open(
+            actor=actor, employee=employee, employer=employer, contact=contact, team=referral.team,
+            consultant=consultant or actor, source=Case.Source.FAST_TRACK, first_contact_at=referral.received_at,
+            first_absence_day=referral.first_absence_day,
+        )
+    else:
+        services.event_record(case=case, actor=actor, kind="referral_attached", summary=_(
+            "Fast-track request %(ref)s attached to the open case.") % {"ref": referral.reference})
+    if referral.fast_track_applies:
+        deadlines.deadline_open(case=case, kind=DeadlinePolicy.Kind.FAST_TRACK, start=referral.received_at, actor=actor)
+    referral.state = Referral.State.ACCEPTED
+    referral.case = case
+    referral.decided_at = timezone.now()
+    referral.decided_by = actor
+    referral.save(update_fields=["state", "case", "decided_at", "decided_by"])
+    with override("da"):
+        outbox_enqueue(
+            to=referral.contact_email,
+            subject=_("Fast track %(ref)s: the job centre has opened a case") % {"ref": referral.reference},
+            text=render_to_string("cases/fasttrack/mail_accepted.txt", {"r": referral, "status_url": status_url(referral)}),
+            dedup_key=f"fasttrack:accepted:{referral.pk}",
+        )
+    return case
+
+
+@transaction.atomic
+def referral_reject(*, referral: Referral, actor, reason: str) -> Referral:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason that will be sent to the employer.")})
+    referral = _check_undecided(referral)
+    referral.state = Referral.State.REJECTED
+    referral.rejection_reason = reason.strip()
+    referral.decided_at = timezone.now()
+    referral.decided_by = actor
+    referral.save(update_fields=["state", "rejection_reason", "decided_at", "decided_by"])
+    with override("da"):
+        outbox_enqueue(
+            to=referral.contact_email,
+            subject=_("Fast track %(ref)s: the request was not accepted") % {"ref": referral.reference},
+            text=render_to_string("cases/fasttrack/mail_rejected.txt", {"r": referral}),
+            dedup_key=f"fasttrack:rejected:{referral.pk}",
+        )
+    return referral
+
+
+def employer_view(referral: Referral) -> dict:
+    """What the employer may see: received, case opened, meeting time and place, their own agreements.
+    Never diagnosis, screening, notes or the employee's answers. Reads meetings through the reverse
+    relation (cases never imports roundtable)."""
+    view = {"reference": referral.reference, "received_at": referral.received_at, "state": referral.state,
+            "rejection_reason": referral.rejection_reason if referral.state == Referral.State.REJECTED else "",
+            "case_opened": referral.case_id is not None, "meetings": [], "agreements": []}
+    case = referral.case
+    meetings = getattr(case, "meetings", None) if case else None
+    if meetings is None:
+        return view
+    # "Theirs": agreements whose "who" is the employer, its contact person or an employer participant.
+    employer_names = {name.strip().lower() for name in (referral.contact_name, referral.employer_name, "arbejdsgiver",
+                                                        "arbejdsgiveren", "employer")}
+    for meeting in meetings.exclude(state="cancelled").prefetch_related("participants", "agreements").order_by("starts_at"):
+        view["meetings"].append({"kind": meeting.get_kind_display(), "starts_at": meeting.starts_at,
+                                 "place": meeting.place_display(), "online_link": getattr(meeting, "online_link", ""),
+                                 "state": meeting.get_state_display()})
+        names = employer_names | {p.name.strip().lower() for p in meeting.participants.all() if p.role == "employer"}
+        for agreement in meeting.agreements.all():
+            if agreement.who.strip().lower() in names:
+                view["agreements"].append({"what": agreement.what, "due_on": agreement.due_on,
+                                           "done": agreement.done_at is not None})
+    return view

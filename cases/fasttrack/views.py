@@ -1,0 +1,223 @@
+"""The fast-track pages. Public (no login): the employer's form, receipt and status page, the text and
+PDF of the referral, and the employee's consent page; all behind signed links but the form. Staff: the
+team's triage queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from ..models import AccessLog, Referral
+from ..selectors import teams_of
+from ..services import access_record
+from ..web import PURPOSE_CASEWORK, apply_validation_error, staff_required
+from . import pdf, services, signing
+from .forms import AcceptForm, EmployeeAnswerForm, ReferralForm, RejectForm
+
+RATE_LIMIT = 5  # referrals per client address ...
+RATE_WINDOW = 10 * 60  # ... per 10 minutes
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _rate_limited(request) -> bool:
+    """Count a submission for this address; True once it is over the limit (shared cache: every web node)."""
+    key = f"fasttrack:rate:{_client_address(request)}"
+    cache.add(key, 0, RATE_WINDOW)
+    try:
+        return cache.incr(key) > RATE_LIMIT
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW)
+        return False
+
+
+@never_cache
+def referral_form(request):
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request):
+            form.add_error(None, _("Too many requests from your address. Wait ten minutes and send again; "
+                                   "what you typed is still here."))
+            return render(request, "cases/fasttrack/form.html", {"form": form}, status=429)
+        if form.is_valid():
+            if form.is_spam:  # a bot filled the hidden field: look successful, store nothing
+                return render(request, "cases/fasttrack/spam.html")
+            try:
+                referral = services.referral_submit(data=form.referral_data())
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                token = signing.make_token(referral.pk, salt=signing.STATUS_SALT)
+                return redirect("fasttrack:receipt", token=token)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cases/fasttrack/form.html", {"form": form}, status=status)
+
+
+def _referral_from(token: str, *, salt: str, max_age) -> Referral:
+    try:
+        referral_id = signing.read_token(token, salt=salt, max_age=max_age)
+    except signing.LinkExpired:
+        raise LinkProblem(_("This link has expired. Contact the job centre to get a new one."), status=410) from None
+    except signing.LinkInvalid:
+        raise LinkProblem(_("This link is not valid. Check that the whole link was copied."), status=404) from None
+    try:
+        return Referral.objects.select_related("case").get(pk=referral_id)
+    except Referral.DoesNotExist:
+        raise LinkProblem(_("This link is not valid. Check that the whole link was copied."), status=404) from None
+
+
+class LinkProblem(Exception):
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _public(view):
+    """Public pages behind a signed link: a bad or expired link gets a clear Danish page, never a trace."""
+    def wrapper(request, token, *args, **kwargs):
+        try:
+            return view(request, token, *args, **kwargs)
+        except LinkProblem as problem:
+            return render(request, "cases/fasttrack/link_problem.html", {"message": problem.message},
+                          status=problem.status)
+    wrapper.__name__ = view.__name__
+    return never_cache(wrapper)
+
+
+def _status_referral(token):
+    return _referral_from(token, salt=signing.STATUS_SALT, max_age=signing.STATUS_MAX_AGE)
+
+
+@_public
+def receipt(request, token):
+    referral = _status_referral(token)
+    return render(request, "cases/fasttrack/receipt.html", {
+        "r": referral, "status_url": request.build_absolute_uri(reverse("fasttrack:status", args=[token])), "token": token,
+        "text": services.referral_text(referral)})
+
+
+@_public
+def status(request, token):
+    referral = _status_referral(token)
+    return render(request, "cases/fasttrack/status.html", {"view": services.employer_view(referral), "token": token})
+
+
+@_public
+def referral_txt(request, token):
+    referral = _status_referral(token)
+    response = HttpResponse(services.referral_text(referral), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{referral.reference}.txt"'
+    return response
+
+
+@_public
+def referral_pdf(request, token):
+    referral = _status_referral(token)
+    response = HttpResponse(pdf.referral_pdf(referral), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{referral.reference}.pdf"'
+    return response
+
+
+@_public
+def employee(request, token):
+    referral = _referral_from(token, salt=signing.EMPLOYEE_SALT, max_age=signing.EMPLOYEE_MAX_AGE)
+    initial = {"consent": referral.consent if referral.consent != Referral.Consent.PENDING else None,
+               "functions": referral.employee_functions, "duration": referral.employee_duration,
+               "adapted": referral.employee_adapted}
+    form = EmployeeAnswerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.referral_employee_answer(referral=referral, answer=services.EmployeeAnswer(
+            consent=data["consent"], functions=data["functions"], duration=data["duration"], adapted=data["adapted"]))
+        messages.success(request, _("Thank you. Your answer has been sent to the job centre."))
+        return redirect("fasttrack:employee", token=token)
+    return render(request, "cases/fasttrack/employee.html", {"r": referral, "form": form, "text": services.referral_text(referral)},
+                  status=400 if request.method == "POST" else 200)
+
+
+# --- triage (staff) --------------------------------------------------------------------------------
+
+
+def _triage_queryset(user):
+    return Referral.objects.filter(team__in=teams_of(user)).select_related("team", "case", "decided_by")
+
+
+@login_required
+@staff_required
+def triage_list(request):
+    state = request.GET.get("state", Referral.State.NEW)
+    referrals = _triage_queryset(request.user)
+    if state in Referral.State.values:
+        referrals = referrals.filter(state=state)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        referrals = referrals.filter(Q(reference__iexact=q) | Q(employer_name__icontains=q) | Q(employee_name__icontains=q))
+    return render(request, "cases/fasttrack/triage_list.html", {
+        "referrals": referrals[:200], "state": state, "states": Referral.State.choices, "q": q})
+
+
+def _triage_context(request, referral, **extra):
+    context = {"r": referral, "accept_form": AcceptForm(referral=referral, user=request.user), "reject_form": RejectForm(),
+               "text": services.referral_text(referral)}
+    context.update(extra)
+    return context
+
+
+@login_required
+@staff_required
+def triage_detail(request, pk):
+    referral = get_object_or_404(_triage_queryset(request.user), pk=pk)
+    access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=referral.case,
+                  detail=referral.reference)
+    return render(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral))
+
+
+@login_required
+@staff_required
+@require_POST
+def triage_accept(request, pk):
+    referral = get_object_or_404(_triage_queryset(request.user), pk=pk)
+    form = AcceptForm(request.POST, referral=referral, user=request.user)
+    if form.is_valid():
+        try:
+            case = services.referral_accept(referral=referral, actor=request.user, consultant=form.cleaned_data["consultant"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Referral %(ref)s accepted: case %(case)s.") % {
+                "ref": referral.reference, "case": case.reference})
+            return redirect("cases:detail", reference=case.reference)
+    return render(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral, accept_form=form),
+                  status=400)
+
+
+@login_required
+@staff_required
+@require_POST
+def triage_reject(request, pk):
+    referral = get_object_or_404(_triage_queryset(request.user), pk=pk)
+    form = RejectForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_reject(referral=referral, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Referral %(ref)s rejected; the employer has been told why.") % {
+                "ref": referral.reference})
+            return redirect("fasttrack:triage")
+    return render(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral, reject_form=form),
+                  status=400)
+
+
