@@ -183,11 +183,18 @@ def triage_detail(request, pk):
     return render(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral))
 
 
+def _already_decided(request, referral):
+    messages.error(request, _("This referral has already been decided."))
+    return redirect("fasttrack:triage_detail", pk=referral.pk)
+
+
 @login_required
 @staff_required
 @require_POST
 def triage_accept(request, pk):
     referral = get_object_or_404(_triage_queryset(request.user), pk=pk)
+    if referral.state != Referral.State.NEW:
+        return _already_decided(request, referral)
     form = AcceptForm(request.POST, referral=referral, user=request.user)
     if form.is_valid():
         try:
@@ -207,6 +214,8 @@ def triage_accept(request, pk):
 @require_POST
 def triage_reject(request, pk):
     referral = get_object_or_404(_triage_queryset(request.user), pk=pk)
+    if referral.state != Referral.State.NEW:
+        return _already_decided(request, referral)
     form = RejectForm(request.POST)
     if form.is_valid():
         try:

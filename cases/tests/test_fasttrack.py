@@ -237,7 +237,7 @@ def test_triage_per_role(client, team):
     case = Case.objects.get()
     assert response["Location"] == reverse("cases:detail", args=[case.reference])
     assert referral.reference in client.get(response["Location"]).content.decode()  # shown on the case
-    again = client.post(reverse("fasttrack:triage_reject", args=[referral.pk]), {"reason": "For sent"})
+    again = client.post(reverse("fasttrack:triage_reject", args=[referral.pk]), {"reason": "For sent"}, follow=True)
     assert danish("This referral has already been decided.") in again.content.decode()
 
 
