@@ -55,6 +55,8 @@ class DemoContext:
     teams: dict[str, Team] = field(default_factory=dict)
     cases: list[Case] = field(default_factory=list)
     rng: random.Random = field(default_factory=lambda: random.Random(42))
+    # Run by seed_demo after every app's steps (e.g. to make cases quiet after others touched them).
+    finally_steps: list = field(default_factory=list)
 
 
 def _user(username, first, last, *, roles, email=None, superuser=False):
@@ -124,6 +126,24 @@ def seed_cases(ctx: DemoContext) -> None:
         ctx.cases.append(case)
 
 
+def _make_quiet(ctx: DemoContext) -> None:
+    """Two open cases in Nord nobody has touched for 16+ days (the dashboard's "untouched" card): their
+    whole history is moved back, so the timeline tells the same story as the card."""
+    from .models import CaseEvent, JournalEntry
+
+    old = Case.objects.filter(status=Case.Status.OPEN, team__name="Nord",
+                              first_contact_at__lt=timezone.now() - timedelta(days=17)).order_by("first_contact_at")
+    candidates = [case for case in old if not (hasattr(case, "meetings") and case.meetings.exists())][:2]
+    for case in candidates:
+        quiet_since = max(case.first_contact_at + timedelta(hours=2), timezone.now() - timedelta(days=16 + case.pk % 3))
+        # What people did moves back; the system's own events (a breach found by the sweep) stay.
+        for model, field_name, people in ((CaseEvent, "at", {"actor__isnull": False}), (JournalEntry, "occurred_at", {})):
+            for row in model.objects.filter(case=case, **{f"{field_name}__gt": quiet_since}, **people):
+                setattr(row, field_name, quiet_since - timedelta(minutes=row.pk % 60))
+                row.save(update_fields=[field_name])
+        Case.objects.filter(pk=case.pk).update(last_activity_at=quiet_since)
+
+
 def seed_deadline_states(ctx: DemoContext) -> None:
     """Deadlines in every state the case page can show: paused, extended, recorded as met, an
     information form waiting, one due within hours. seed_demo runs the sweep at the end, which warns
@@ -161,6 +181,7 @@ def seed_deadline_states(ctx: DemoContext) -> None:
     # Demo only: move its clock so it is due in three hours whatever the weekday the demo is loaded.
     soon.deadlines.filter(kind="first_meeting").update(due_at=now + timedelta(hours=3), next_check_at=now)
     ctx.cases.append(soon)
+    ctx.finally_steps.append(_make_quiet)
 
 
 DEMO_STEPS = [

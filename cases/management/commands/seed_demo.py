@@ -35,6 +35,8 @@ class Command(BaseCommand):
             for step in demo_steps():
                 step(ctx)
                 self.stdout.write(f"  {step.__module__}.{step.__name__}: ok")
+            for step in ctx.finally_steps:
+                step(ctx)
         # What is due now gets warned or breached, so the bell and the dashboard show the real thing.
         from cases.sweep import sweep_deadlines
 
