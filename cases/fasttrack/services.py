@@ -149,18 +149,10 @@ def referral_accept(*, referral: Referral, actor, consultant=None) -> Case:
             "Fast-track request %(ref)s attached to the open case.") % {"ref": referral.reference})
     if referral.fast_track_applies:
         deadlines.deadline_open(case=case, kind=DeadlinePolicy.Kind.FAST_TRACK, start=referral.received_at, actor=actor)
-    referral.state = Referral.State.ACCEPTED
-    referral.case = case
-    referral.decided_at = timezone.now()
-    referral.decided_by = actor
-    referral.save(update_fields=["state", "case", "decided_at", "decided_by"])
+    _decide(referral, actor=actor, state=Referral.State.ACCEPTED, case=case)
     with override("da"):
-        outbox_enqueue(
-            to=referral.contact_email,
-            subject=_("Fast track %(ref)s: the job centre has opened a case") % {"ref": referral.reference},
-            text=render_to_string("cases/fasttrack/mail_accepted.txt", {"r": referral, "status_url": status_url(referral)}),
-            dedup_key=f"fasttrack:accepted:{referral.pk}",
-        )
+        _mail_employer(referral, subject=_("Fast track %(ref)s: the job centre has opened a case"),
+                       template="cases/fasttrack/mail_accepted.txt")
     return case
 
 
@@ -169,19 +161,26 @@ def referral_reject(*, referral: Referral, actor, reason: str) -> Referral:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason that will be sent to the employer.")})
     referral = _check_undecided(referral)
-    referral.state = Referral.State.REJECTED
-    referral.rejection_reason = reason.strip()
-    referral.decided_at = timezone.now()
-    referral.decided_by = actor
-    referral.save(update_fields=["state", "rejection_reason", "decided_at", "decided_by"])
+    _decide(referral, actor=actor, state=Referral.State.REJECTED, rejection_reason=reason.strip())
     with override("da"):
-        outbox_enqueue(
-            to=referral.contact_email,
-            subject=_("Fast track %(ref)s: the request was not accepted") % {"ref": referral.reference},
-            text=render_to_string("cases/fasttrack/mail_rejected.txt", {"r": referral}),
-            dedup_key=f"fasttrack:rejected:{referral.pk}",
-        )
+        _mail_employer(referral, subject=_("Fast track %(ref)s: the request was not accepted"),
+                       template="cases/fasttrack/mail_rejected.txt")
     return referral
+
+
+def _decide(referral: Referral, *, actor, state: str, **fields) -> None:
+    for name, value in {"state": state, "decided_at": timezone.now(), "decided_by": actor, **fields}.items():
+        setattr(referral, name, value)
+    referral.save(update_fields=["state", "decided_at", "decided_by", *fields])
+
+
+def _mail_employer(referral: Referral, *, subject: str, template: str) -> None:
+    """The triage decision to the employer's contact person, once (dedup key per referral and state)."""
+    outbox_enqueue(
+        to=referral.contact_email, subject=subject % {"ref": referral.reference},
+        text=render_to_string(template, {"r": referral, "status_url": status_url(referral)}),
+        dedup_key=f"fasttrack:{referral.state}:{referral.pk}",
+    )
 
 
 def employer_view(referral: Referral) -> dict:

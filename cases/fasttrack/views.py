@@ -113,19 +113,19 @@ def status(request, token):
     return render(request, "cases/fasttrack/status.html", {"view": services.employer_view(referral), "token": token})
 
 
-@_public
-def referral_txt(request, token):
-    referral = _status_referral(token)
-    response = HttpResponse(services.referral_text(referral), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{referral.reference}.txt"'
-    return response
+DOCUMENTS = {
+    "txt": (lambda referral: services.referral_text(referral), "text/plain; charset=utf-8"),
+    "pdf": (lambda referral: pdf.referral_pdf(referral), "application/pdf"),
+}
 
 
 @_public
-def referral_pdf(request, token):
+def referral_document(request, token, kind):
+    """The filled template as text (to paste into an e-mail) or as PDF."""
     referral = _status_referral(token)
-    response = HttpResponse(pdf.referral_pdf(referral), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{referral.reference}.pdf"'
+    render_document, content_type = DOCUMENTS[kind]
+    response = HttpResponse(render_document(referral), content_type=content_type)
+    response["Content-Disposition"] = f'inline; filename="{referral.reference}.{kind}"'
     return response
 
 
