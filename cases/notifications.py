@@ -37,7 +37,16 @@ def _kick_outbox() -> None:
         logger.warning("Could not queue send_outbox; the outbox sweep will send later.", exc_info=True)
 
 
-def outbox_enqueue(
+def _kick_outbox_after_commit() -> None:
+    """One kick per transaction, however many messages it queues (a referral queues several): each
+    kick is a broker round trip."""
+    connection = transaction.get_connection()
+    if any(func is _kick_outbox for _sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_kick_outbox)
+
+
+def outbox_message(
     *,
     to: str | list[str],
     subject: str,
@@ -50,7 +59,7 @@ def outbox_enqueue(
     headers: dict | None = None,
     send_after: datetime | None = None,
 ) -> OutboxMessage | None:
-    """Store an e-mail to send after commit. Returns None if this dedup key was enqueued before."""
+    """An unsaved outbox row (None without a recipient); `outbox_enqueue` or `outbox_enqueue_many` store it."""
     recipients = [to] if isinstance(to, str) else [address for address in to if address]
     if not recipients:
         return None
@@ -61,17 +70,33 @@ def outbox_enqueue(
                            "mimetype": mimetype})
         else:
             stored.append({"filename": filename, "content": content, "b64": False, "mimetype": mimetype})
+    return OutboxMessage(
+        dedup_key=dedup_key[:200], to=recipients, subject=subject[:300], text=text, html=html, attachments=stored,
+        headers=headers or {}, case=case, deadline=deadline, send_after=send_after or timezone.now(),
+    )
+
+
+def outbox_enqueue(**kwargs) -> OutboxMessage | None:
+    """Store an e-mail to send after commit (arguments as `outbox_message`). Returns None if this dedup
+    key was enqueued before."""
+    message = outbox_message(**kwargs)
+    if message is None:
+        return None
     try:
         with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                dedup_key=dedup_key[:200], to=recipients, subject=subject[:300], text=text, html=html,
-                attachments=stored, headers=headers or {}, case=case, deadline=deadline,
-                send_after=send_after or timezone.now(),
-            )
+            message.save()
     except IntegrityError:
         return None
-    transaction.on_commit(_kick_outbox)
+    _kick_outbox_after_commit()
     return message
+
+
+def outbox_enqueue_many(messages: Sequence[OutboxMessage | None]) -> None:
+    """Several e-mails in one insert; a dedup key used before is skipped."""
+    messages = [message for message in messages if message is not None]
+    if messages:
+        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        _kick_outbox_after_commit()
 
 
 @dataclass
@@ -122,7 +147,7 @@ def notify(*, recipient, kind: str, title: str, body: str, dedup_key: str, url: 
     if mail is not None:
         with transaction.atomic():
             OutboxMessage.objects.bulk_create([mail], ignore_conflicts=True)
-        transaction.on_commit(_kick_outbox)
+        _kick_outbox_after_commit()
     return notification
 
 
@@ -134,7 +159,7 @@ def notify_bulk(drafts: Sequence[Draft]) -> None:
     mails = [mail for mail in (draft.mail() for draft in drafts) if mail is not None]
     if mails:
         OutboxMessage.objects.bulk_create(mails, ignore_conflicts=True)
-        transaction.on_commit(_kick_outbox)
+        _kick_outbox_after_commit()
 
 
 def _html_mail(*, title: str, body: str, link: str) -> str:

@@ -189,6 +189,12 @@ EMAIL_TIMEOUT = 20
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fastholdelse <fastholdelse@kommune.example>")
 
+# --- Fast track (the public referral form) -------------------------------------------------------
+# Referrals per client address per 10 minutes; the address is REMOTE_ADDR, or the first address of
+# X-Forwarded-For when the app runs behind a proxy that sets it (FASTTRACK_TRUST_X_FORWARDED_FOR=1).
+FASTTRACK_RATE_LIMIT = int(os.environ.get("FASTTRACK_RATE_LIMIT", "5"))
+FASTTRACK_TRUST_X_FORWARDED_FOR = env_bool("FASTTRACK_TRUST_X_FORWARDED_FOR", False)
+
 # --- Celery -------------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

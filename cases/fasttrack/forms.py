@@ -103,7 +103,8 @@ class ReferralForm(AccessibleForm, forms.ModelForm):
         for field in self.fields.values():
             if field.required:
                 field.error_messages["required"] = _("This field is required.")
-        self.decorate()
+        if not self.is_bound:  # a bound form is decorated after validation (full_clean)
+            self.decorate()
 
     def clean_cvr(self):
         return validate_cvr(self.cleaned_data["cvr"])

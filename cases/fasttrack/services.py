@@ -19,7 +19,7 @@ from django.utils.translation import override
 
 from .. import deadlines, services
 from ..models import Case, DeadlinePolicy, Referral, Team
-from ..notifications import notify, outbox_enqueue
+from ..notifications import Draft, notify_bulk, outbox_enqueue, outbox_enqueue_many, outbox_message
 from ..selectors import consultants_of
 from . import signing
 
@@ -60,28 +60,31 @@ def referral_submit(*, data: dict) -> Referral:
 
     with override("da"):
         context = {"r": referral, "status_url": status_url(referral), "employee_url": employee_url(referral)}
-        outbox_enqueue(
-            to=referral.contact_email,
-            subject=_("Fast-track request received: %(ref)s") % {"ref": referral.reference},
-            text=render_to_string("cases/fasttrack/mail_receipt.txt", context),
-            attachments=[(f"{referral.reference}.txt", referral_text(referral), "text/plain; charset=utf-8")],
-            dedup_key=f"fasttrack:receipt:{referral.pk}",
-        )
-        if referral.employee_email:
-            outbox_enqueue(
+        outbox_enqueue_many([
+            outbox_message(
+                to=referral.contact_email,
+                subject=_("Fast-track request received: %(ref)s") % {"ref": referral.reference},
+                text=render_to_string("cases/fasttrack/mail_receipt.txt", context),
+                attachments=[(f"{referral.reference}.txt", referral_text(referral), "text/plain; charset=utf-8")],
+                dedup_key=f"fasttrack:receipt:{referral.pk}",
+            ),
+            outbox_message(
                 to=referral.employee_email,
                 subject=_("Your employer has asked the job centre for fast track"),
                 text=render_to_string("cases/fasttrack/mail_employee.txt", context),
                 dedup_key=f"fasttrack:employee:{referral.pk}",
-            )
-        for consultant in consultants_of([referral.team]):
-            notify(
-                recipient=consultant, kind="referral_received",
-                title=_("New fast-track request %(ref)s") % {"ref": referral.reference},
-                body=_("%(employer)s asks for fast track for %(name)s.") % {
-                    "employer": referral.employer_name, "name": referral.employee_name},
-                url=reverse("fasttrack:triage_detail", args=[referral.pk]), dedup_key=f"fasttrack:new:{referral.pk}:{consultant.pk}",
-            )
+            ) if referral.employee_email else None,
+        ])
+        # The team sees it in the bell and the triage queue (one insert; no mail per consultant).
+        title = _("New fast-track request %(ref)s") % {"ref": referral.reference}
+        body = _("%(employer)s asks for fast track for %(name)s.") % {
+            "employer": referral.employer_name, "name": referral.employee_name}
+        url = reverse("fasttrack:triage_detail", args=[referral.pk])
+        notify_bulk([
+            Draft(recipient=consultant, kind="referral_received", title=title, body=body, url=url, email=False,
+                  dedup_key=f"fasttrack:new:{referral.pk}:{consultant.pk}")
+            for consultant in consultants_of([referral.team]).only("pk", "email")
+        ])
     return referral
 
 

@@ -4,6 +4,7 @@ team's triage queue."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -23,11 +24,12 @@ from ..web import PURPOSE_CASEWORK, apply_validation_error, staff_required
 from . import pdf, services, signing
 from .forms import AcceptForm, EmployeeAnswerForm, ReferralForm, RejectForm
 
-RATE_LIMIT = 5  # referrals per client address ...
-RATE_WINDOW = 10 * 60  # ... per 10 minutes
+RATE_WINDOW = 10 * 60  # settings.FASTTRACK_RATE_LIMIT referrals per client address per 10 minutes
 
 
 def _client_address(request) -> str:
+    if settings.FASTTRACK_TRUST_X_FORWARDED_FOR and request.META.get("HTTP_X_FORWARDED_FOR"):
+        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -36,7 +38,7 @@ def _rate_limited(request) -> bool:
     key = f"fasttrack:rate:{_client_address(request)}"
     cache.add(key, 0, RATE_WINDOW)
     try:
-        return cache.incr(key) > RATE_LIMIT
+        return cache.incr(key) > settings.FASTTRACK_RATE_LIMIT
     except ValueError:  # expired between add and incr
         cache.set(key, 1, RATE_WINDOW)
         return False
