@@ -36,4 +36,6 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="cases.ensure_defaults")
+        from fastholdelse import checks  # noqa: F401  (registers the production start-up checks)
+
         from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)

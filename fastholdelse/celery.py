@@ -2,10 +2,19 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastholdelse.settings")
 
 app = Celery("fastholdelse")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _require_secret_key(**kwargs):
+    """Workers sign links in e-mails: never with the development key."""
+    from .checks import require_secret_key
+
+    require_secret_key()

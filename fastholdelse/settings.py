@@ -30,12 +30,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 # Demo mode: seed_demo may create the documented demo users (password "demo").
 DEMO_MODE = env_bool("FASTHOLDELSE_DEMO", False)
+TESTING = env_bool("FASTHOLDELSE_TESTING", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not (DEBUG or DEMO_MODE or env_bool("FASTHOLDELSE_TESTING")):
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off (see README).")
-    SECRET_KEY = "dev-only-not-secret-" + "x" * 40
+# Without SECRET_KEY the development tools still run (makemigrations, check, compilemessages), but the
+# processes that sign sessions and links refuse to start outside DEBUG/demo/tests: wsgi.py and the Celery
+# worker/beat call fastholdelse.checks.require_secret_key(), and `check --deploy` reports it.
+SECRET_KEY_FROM_ENVIRONMENT = bool(SECRET_KEY)
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-" + "x" * 40
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or DEMO_MODE) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -167,7 +169,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not (DEBUG or DEMO_MODE or env_bool("FASTHOLDELSE_TESTING"))
+        if not (DEBUG or DEMO_MODE or TESTING)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
