@@ -14,7 +14,9 @@ app.autodiscover_tasks()
 @signals.worker_init.connect
 @signals.beat_init.connect
 def _require_secret_key(**kwargs):
-    """Workers sign links in e-mails: never with the development key."""
-    from .checks import require_secret_key
+    """Workers sign links in e-mails: never with the development key. SystemExit, because Celery logs and
+    swallows ordinary exceptions from signal handlers."""
+    from .checks import MESSAGE, secret_key_missing
 
-    require_secret_key()
+    if secret_key_missing():
+        raise SystemExit(MESSAGE)

@@ -4,6 +4,8 @@ team's triage queue."""
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -87,13 +89,13 @@ class LinkProblem(Exception):
 
 def _public(view):
     """Public pages behind a signed link: a bad or expired link gets a clear Danish page, never a trace."""
+    @functools.wraps(view)
     def wrapper(request, token, *args, **kwargs):
         try:
             return view(request, token, *args, **kwargs)
         except LinkProblem as problem:
             return render(request, "cases/fasttrack/link_problem.html", {"message": problem.message},
                           status=problem.status)
-    wrapper.__name__ = view.__name__
     return never_cache(wrapper)
 
 
