@@ -35,7 +35,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        # The app config is the app's composition root (the top layer in .importlinter): it wires the
+        # parts together; the kernel modules it imports never import back.
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="cases.ensure_defaults")
-        from fastholdelse import checks  # noqa: F401  (registers the production start-up checks)
-
+        from . import tasks  # noqa: F401  (registers the outbox's "send now" kick with the notifications)
         from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)

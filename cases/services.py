@@ -15,39 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .identifiers import mask_cpr, normalise_digits, validate_cpr, validate_cvr
-from .models import AccessLog, Case, CaseEvent, ContactPerson, Employee, Employer, JournalEntry, Team
-
-# --- events and access log -----------------------------------------------------------------------
-
-
-def event_record(*, case: Case, actor, kind: str, summary: str, at: datetime | None = None) -> CaseEvent:
-    """Append a timeline event and move the case's last-activity time."""
-    at = at or timezone.now()
-    event = CaseEvent.objects.create(case=case, actor=actor, kind=kind, summary=summary[:500], at=at)
-    Case.objects.filter(pk=case.pk).update(last_activity_at=at)
-    case.last_activity_at = at
-    return event
-
-
-def access_record(
-    *, user, action: str, purpose: str, case: Case | None = None, employee: Employee | None = None, detail: str = ""
-) -> AccessLog:
-    """Log a read, search, export or download. A CPR typed into a search is masked before storing."""
-    if case is not None and employee is None:
-        employee = case.employee
-    digits = normalise_digits(detail)
-    if len(digits) == 10 and digits.isdigit():
-        detail = mask_cpr(digits)
-    return AccessLog.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        action=action,
-        purpose=purpose[:200],
-        case=case,
-        employee=employee,
-        detail=detail[:300],
-    )
-
+from . import deadlines, notifications
+from .audit import access_record as access_record  # re-exported: callers have always found it here
+from .audit import event_record as event_record
+from .identifiers import normalise_digits, validate_cpr, validate_cvr
+from .models import Case, ContactPerson, Employee, Employer, JournalEntry, Team
 
 # --- people --------------------------------------------------------------------------------------
 
@@ -227,8 +199,6 @@ def case_open(
 
 def _start_clocks_on_open(case: Case, *, actor) -> None:
     """Hook for the deadline engine: opening a case starts the first-meeting clock."""
-    from . import deadlines
-
     deadlines.deadlines_on_case_open(case=case, actor=actor)
 
 
@@ -293,8 +263,6 @@ def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, no
         summary += " " + note
     event_record(case=case, actor=actor, kind="case_reassigned", summary=summary)
     if consultant is not None and consultant != old and consultant != actor:
-        from . import notifications
-
         notifications.notify_case_assigned(case=case, recipient=consultant, actor=actor)
     return case
 
@@ -317,8 +285,6 @@ def case_close(*, case: Case, actor, outcome: str, closed_on: date | None = None
         case=case, actor=actor, kind="case_closed",
         summary=_("Case closed: %(outcome)s.") % {"outcome": case.get_outcome_display()},
     )
-    from . import deadlines
-
     deadlines.deadlines_on_case_close(case=case, actor=actor)
     return case
 

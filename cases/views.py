@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import deadlines, services
-from .dashboard.cache import parse_at
+from .access import access_log_of, case_for_change, case_for_reading, read_record
+from .flags import parse_at
 from .forms import (
     DEADLINE_ACTION_FORMS,
     CaseCreateForm,
@@ -32,8 +33,8 @@ from .identifiers import validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Notification
 from .notifications import notifications_mark_read
 from .roles import is_admin
-from .selectors import case_get_visible, case_search
-from .web import PURPOSE_CASEWORK, apply_validation_error, staff_required
+from .selectors import case_search
+from .web import PURPOSE_CASEWORK, apply_validation_error, render_read, staff_required
 
 
 @login_required
@@ -46,7 +47,7 @@ def case_list(request):
     as_of = parse_at(request.GET.get("at"))
     qs = case_search(request.user, now=as_of, **filters)
     if filters.get("q"):
-        services.access_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"])
+        read_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"])
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -60,7 +61,7 @@ def case_export(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     qs = case_search(request.user, now=parse_at(request.GET.get("at")), **filters)
-    services.access_record(
+    read_record(
         user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_CASEWORK, detail=request.GET.urlencode()
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -145,8 +146,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
 @login_required
 @staff_required
 def case_detail(request, reference):
-    case = case_get_visible(request.user, reference=reference)
-    services.access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=case)
+    case = case_for_reading(user=request.user, reference=reference, purpose=PURPOSE_CASEWORK)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
@@ -154,9 +154,8 @@ def case_detail(request, reference):
 @staff_required
 @require_POST
 def case_reveal_cpr(request, reference):
-    case = case_get_visible(request.user, reference=reference)
     purpose = request.POST.get("purpose", "").strip() or _("identity check")
-    services.access_record(user=request.user, action=AccessLog.Action.REVEAL_CPR, purpose=purpose, case=case)
+    case = case_for_reading(user=request.user, reference=reference, purpose=purpose, action=AccessLog.Action.REVEAL_CPR)
     if request.htmx:
         return render(request, "cases/partials/cpr.html", {"case": case, "cpr_revealed": True})
     return render(request, "cases/case_detail.html", _detail_context(request, case, cpr_revealed=True))
@@ -165,7 +164,7 @@ def case_reveal_cpr(request, reference):
 def _case_form_view(request, reference, *, form_factory, handle, template_key, success_message):
     """POST handler shared by the small forms on the case page: on error, the page is shown again
     with the form's errors and everything the user typed."""
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     form = form_factory(case, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,14 +175,15 @@ def _case_form_view(request, reference, *, form_factory, handle, template_key, s
             messages.success(request, success_message)
             return redirect("cases:detail", reference=case.reference)
     if request.method == "POST":
-        return render(request, "cases/case_detail.html", _detail_context(request, case, **{template_key: form}), status=400)
+        return render_read(request, "cases/case_detail.html", _detail_context(request, case, **{template_key: form}),
+                           status=400, case=case)
     return redirect("cases:detail", reference=case.reference)
 
 
 @login_required
 @staff_required
 def case_edit(request, reference):
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     form = CaseEditForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +193,10 @@ def case_edit(request, reference):
         else:
             messages.success(request, _("Case saved."))
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/case_form.html", {"form": form, "case": case, "title": _("Edit case %(ref)s") % {"ref": case.reference}})
+    # The form shows the health note: showing it (first time or again after a refusal) is a read.
+    return render_read(request, "cases/case_form.html", {
+        "form": form, "case": case, "title": _("Edit case %(ref)s") % {"ref": case.reference}},
+        status=400 if request.method == "POST" else 200, case=case, detail="rediger")
 
 
 @login_required
@@ -273,11 +276,11 @@ def access_insight(request):
         except Employee.DoesNotExist:
             error = _("No person with that CPR number is registered.")
         else:
-            services.access_record(
+            read_record(
                 user=request.user, action=AccessLog.Action.INSIGHT_EXPORT, purpose=_("citizen's request for insight"),
                 employee=employee,
             )
-            rows = AccessLog.objects.filter(employee=employee).select_related("case").order_by("at")
+            rows = access_log_of(employee=employee)
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="indsigt-adgangslog.csv"'
             response.write("\ufeff")
@@ -297,7 +300,7 @@ def access_insight(request):
 @require_POST
 def deadline_action(request, reference, pk, action):
     """Pause, resume, extend or record as met one deadline of the case."""
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     deadline = get_object_or_404(case.deadlines, pk=pk)
     if action == "resume":
         handlers = {"resume": lambda form: deadlines.deadline_resume(deadline=deadline, actor=request.user)}
@@ -325,14 +328,14 @@ def deadline_action(request, reference, pk, action):
             messages.success(request, _("Deadline updated: %(title)s.") % {"title": deadline.display_title})
             return redirect(f"{reverse('cases:detail', args=[case.reference])}#deadlines-h")
     context = _detail_context(request, case, deadline_failed=(deadline.pk, action, form))
-    return render(request, "cases/case_detail.html", context, status=400)
+    return render_read(request, "cases/case_detail.html", context, status=400, case=case)
 
 
 @login_required
 @staff_required
 @require_POST
 def information_form_sent(request, reference):
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     form = InformationFormSentForm(request.POST)
     if form.is_valid():
         try:
@@ -342,7 +345,8 @@ def information_form_sent(request, reference):
         else:
             messages.success(request, _("The 8-day clock for the information form has started."))
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/case_detail.html", _detail_context(request, case, info_form_sent_form=form), status=400)
+    return render_read(request, "cases/case_detail.html", _detail_context(request, case, info_form_sent_form=form),
+                       status=400, case=case)
 
 
 @login_required

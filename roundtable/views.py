@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.access import case_for_change, read_record
 from cases.models import AccessLog
-from cases.selectors import case_get_visible
-from cases.services import access_record
-from cases.web import PURPOSE_CASEWORK, apply_validation_error, staff_required
+from cases.web import PURPOSE_CASEWORK, apply_validation_error, render_read, staff_required
 
 from . import pdf, services
+from .access import meeting_detail as meeting_log_detail
+from .access import meeting_for_change, meeting_for_reading
 from .forms import (
     AgreementForm,
     AnswerForm,
@@ -33,7 +34,6 @@ from .forms import (
     plan_forms,
 )
 from .models import Meeting, MinutesVersion
-from .selectors import meeting_get_visible
 from .staircase import staircase
 
 # --- scheduling ----------------------------------------------------------------------------------
@@ -42,7 +42,7 @@ from .staircase import staircase
 @login_required
 @staff_required
 def meeting_create(request, reference):
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     data = request.POST if request.method == "POST" else None
     form = MeetingScheduleForm(data, initial={"kind": request.GET.get("kind", Meeting.Kind.ROUNDTABLE)})
     # Suggested rows count even when left unchanged: no row may be skipped as "empty".
@@ -60,7 +60,8 @@ def meeting_create(request, reference):
             messages.success(request, _("The meeting is booked and the invitations are on their way."))
             return redirect("roundtable:detail", reference=case.reference, pk=meeting.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "roundtable/meeting_form.html", {"case": case, "form": form, "people": people}, status=status)
+    return render_read(request, "roundtable/meeting_form.html", {"case": case, "form": form, "people": people},
+                       status=status, case=case, detail="nyt møde")
 
 
 # --- the meeting page ----------------------------------------------------------------------------
@@ -99,16 +100,14 @@ def _context(request, meeting: Meeting, **forms) -> dict:
 @login_required
 @staff_required
 def meeting_detail(request, reference, pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
-    access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=meeting.case,
-                  detail=f"møde {meeting.pk}")
+    meeting = meeting_for_reading(user=request.user, reference=reference, pk=pk, purpose=PURPOSE_CASEWORK)
     return render(request, "roundtable/meeting_detail.html", _context(request, meeting))
 
 
 def _section(request, reference, pk, *, build, handle, key, success, anchor=""):
     """POST handler shared by the sections of the meeting page: on a refusal the page is shown again
     with the section's errors and everything typed."""
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     forms = build(meeting, request.POST)
     main = forms[0] if isinstance(forms, tuple) else forms
     valid = all(f.is_valid() for f in forms) if isinstance(forms, tuple) else forms.is_valid()
@@ -125,7 +124,8 @@ def _section(request, reference, pk, *, build, handle, key, success, anchor=""):
         extra = dict(zip(key, forms, strict=True))
     else:
         extra = {key: forms}
-    return render(request, "roundtable/meeting_detail.html", _context(request, meeting, **extra), status=400)
+    return render_read(request, "roundtable/meeting_detail.html", _context(request, meeting, **extra), status=400,
+                       case=meeting.case, detail=meeting_log_detail(meeting))
 
 
 @login_required
@@ -155,7 +155,7 @@ def meeting_cancel(request, reference, pk):
 @staff_required
 @require_POST
 def meeting_hold(request, reference, pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     try:
         services.meeting_hold(meeting=meeting, actor=request.user)
     except ValidationError as error:
@@ -204,7 +204,7 @@ def agreement_add(request, reference, pk):
 
 
 def _agreement(request, reference, pk, agreement_pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     return meeting, get_object_or_404(meeting.agreements.select_related("deadline"), pk=agreement_pk)
 
 
@@ -258,7 +258,7 @@ def consultant_note_save(request, reference, pk):
 @staff_required
 @require_POST
 def follow_up_book(request, reference, pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
@@ -268,14 +268,15 @@ def follow_up_book(request, reference, pk):
         else:
             messages.success(request, _("The follow-up meeting is booked and the invitations are on their way."))
             return redirect("roundtable:detail", reference=reference, pk=follow_up.pk)
-    return render(request, "roundtable/meeting_detail.html", _context(request, meeting, follow_up_form=form), status=400)
+    return render_read(request, "roundtable/meeting_detail.html", _context(request, meeting, follow_up_form=form),
+                       status=400, case=meeting.case, detail=meeting_log_detail(meeting))
 
 
 @login_required
 @staff_required
 @require_POST
 def minutes_finalise(request, reference, pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     try:
         version = services.minutes_finalise(meeting=meeting, actor=request.user)
     except ValidationError as error:
@@ -300,11 +301,11 @@ def minutes_correct(request, reference, pk):
 @login_required
 @staff_required
 def minutes_pdf(request, reference, pk, number, variant):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     if variant not in (pdf.FULL, pdf.EMPLOYER):
         raise Http404
     version = get_object_or_404(MinutesVersion, meeting=meeting, number=number)
-    access_record(
+    read_record(
         user=request.user, action=AccessLog.Action.DOWNLOAD, purpose=PURPOSE_CASEWORK, case=meeting.case,
         detail=f"referat møde {meeting.pk} v{number} ({'arbejdsgiver' if variant == pdf.EMPLOYER else 'fuld'})",
     )
