@@ -107,6 +107,7 @@ READS = {
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
 RERENDERS = {
     "cases:edit": lambda w: (case_url("cases:edit", w), {"source": "nonsense"}, "case"),
+    "cases:screen": lambda w: (case_url("cases:screen", w), {"risk_note": "x" * 5001}, "case"),
     "cases:reassign": lambda w: (case_url("cases:reassign", w), {"consultant": ""}, "case"),
     "cases:close": lambda w: (case_url("cases:close", w), {"outcome": ""}, "case"),
     "cases:reopen": lambda w: (case_url("cases:reopen", w), {"reason": ""}, "case"),
@@ -115,6 +116,7 @@ RERENDERS = {
     "cases:deadline_action": lambda w: (case_url("cases:deadline_action", w, w.deadline.pk, "pause"), {}, "case"),
     "roundtable:create": lambda w: (reverse("roundtable:create", args=[w.case.reference]), {"kind": ""}, "case"),
     "roundtable:move": lambda w: (meeting_url("roundtable:move", w), {}, "case"),
+    "roundtable:placements": lambda w: (meeting_url("roundtable:placements", w), {"goal1-employee": "999999"}, "case"),
     "roundtable:cancel": lambda w: (meeting_url("roundtable:cancel", w), {"reason": ""}, "case"),
     "roundtable:agreement_add": lambda w: (meeting_url("roundtable:agreement_add", w), {}, "case"),
     "roundtable:specialist_note": lambda w: (meeting_url("roundtable:specialist_note", w), {}, "case"),
@@ -140,10 +142,8 @@ NOT_READS = {
     "cases:notifications": "the user's own notifications", "cases:notification_open": "redirect",
     "cases:notifications_read_all": "redirect",
     "cases:reveal_cpr": "a reveal: logged with its purpose as REVEAL_CPR (tested below)",
-    "cases:screen": "screening fields are all optional: no refusal to show again; success redirects",
     "roundtable:hold": "POST that redirects", "roundtable:finalise": "POST that redirects",
     "roundtable:agreement_done": "POST that redirects", "roundtable:agreement_remove": "POST that redirects",
-    "roundtable:placements": "re-render through the same _section helper as move/cancel/agreement_add",
     "roundtable:plan": "re-render through the same _section helper as move/cancel/agreement_add",
     "roundtable:consultant_note": "re-render through the same _section helper as move/cancel/agreement_add",
     "roundtable:answer": "a participant's own answer page behind a signed link (no account)",
