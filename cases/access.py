@@ -11,7 +11,7 @@ a phone call without passing through one of these:
 - `*_for_change`: the same visibility check for a POST that changes something and then redirects:
   it shows nothing, so it logs nothing (the change itself is on the timeline).
 
-Views never call `cases.audit.access_record` themselves (cases/tests/test_door.py checks it).
+Views never call `cases.audit.access_record` themselves (fastholdelse/tests/test_door.py checks it).
 """
 
 from __future__ import annotations
