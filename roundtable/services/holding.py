@@ -80,9 +80,12 @@ def follow_up_book(*, meeting: Meeting, actor, starts_at: datetime | None = None
     Idempotent: the meeting row is locked, so a double click books one follow-up and sends one
     round of invitations; the second click gets the meeting the first one booked. A cancelled
     follow-up can be replaced by a new one."""
-    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("case", "follow_up").get(pk=meeting.pk)
-    if meeting.follow_up_id and meeting.follow_up.state != Meeting.State.CANCELLED:
-        return meeting.follow_up
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("case").get(pk=meeting.pk)
+    # Read the follow-up in its own statement: on PostgreSQL a row joined into the locking query is
+    # read from that query's snapshot, before the other click's follow-up existed.
+    existing = Meeting.objects.filter(pk=meeting.follow_up_id).first() if meeting.follow_up_id else None
+    if existing is not None and existing.state != Meeting.State.CANCELLED:
+        return existing
     if meeting.state != Meeting.State.HELD:
         raise ValidationError(_("Hold the meeting before booking its follow-up."))
     starts_at = starts_at or follow_up_proposal(meeting)
