@@ -42,6 +42,8 @@ def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meet
     (workplace-wide) touches no clock."""
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     at = at or timezone.now()
+    if meeting.state == Meeting.State.HELD and meeting.held_at == at:
+        return meeting  # a double submit of the same registration
     meeting.transition(Meeting.State.HELD)
     _validate_held_at(meeting, at)
     meeting.held_at = at

@@ -115,3 +115,18 @@ def test_the_minutes_carry_the_meeting_date_not_the_click(settings, tmp_path, bo
     assert subjects and all("17/11 10:00" in s and "22/11" not in s for s in subjects)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_pdf(version, pdf.FULL))).pages)
     assert "17. november 2026 10:00" in text
+
+
+def test_a_double_submit_of_the_held_time_registers_once_and_another_time_is_refused_visibly(client, booked):
+    user, case, meeting = booked
+    client.force_login(user)
+    url = reverse("roundtable:hold", args=[case.reference, meeting.pk])
+    with time_machine.travel(SUNDAY_CLICK, tick=False):
+        assert client.post(url, {"hold-held_at": "2026-11-17T10:00"}).status_code == 302
+        assert client.post(url, {"hold-held_at": "2026-11-17T10:00"}).status_code == 302
+        assert case.events.filter(kind="meeting_held").count() == 1
+        response = client.post(url, {"hold-held_at": "2026-11-17T11:00"})
+    assert response.status_code == 400 and "afholdt" in response.content.decode()
+    assert 'class="alert alert-danger w-100"' in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.held_at == BOOKED_FOR
