@@ -244,9 +244,20 @@ def case_screen(*, case: Case, actor, screening: Screening) -> Case:
     return case
 
 
+def _lock(case: Case) -> Case:
+    """Lock the case row until the transaction ends and bring `case` up to date from it: state
+    changes decide on the fresh values, and callers keep the object they passed in."""
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update(of=("self",)))
+    return case
+
+
 @transaction.atomic
 def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, note: str = "") -> Case:
-    """Give the case to another consultant (optionally of another team); the new owner is notified."""
+    """Give the case to another consultant (optionally of another team); the new owner is notified.
+
+    The case row is locked; a double submit (the case already has this consultant and team) changes
+    nothing, records nothing and notifies nobody."""
+    case = _lock(case)
     team = team or case.team
     if consultant is not None and not (
         team.members.filter(pk=consultant.pk).exists() or team.leads.filter(pk=consultant.pk).exists()
@@ -254,6 +265,8 @@ def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, no
         raise ValidationError({"consultant": _("%(name)s is not on team %(team)s.") % {
             "name": consultant.get_full_name() or consultant.username, "team": team.name}})
     old = case.consultant
+    if case.consultant_id == (consultant.pk if consultant else None) and case.team_id == team.pk:
+        return case
     case.consultant = consultant
     case.team = team
     case.save(update_fields=["consultant", "team"])
@@ -269,10 +282,15 @@ def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, no
 
 @transaction.atomic
 def case_close(*, case: Case, actor, outcome: str, closed_on: date | None = None, note: str = "") -> Case:
-    if not case.is_open:
-        raise ValidationError(_("The case is already closed."))
+    """Close the case with its outcome; open clocks are cancelled. The case row is locked: a double
+    submit with the same outcome returns the closed case and records nothing twice."""
     if outcome not in Case.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the case.")})
+    case = _lock(case)
+    if not case.is_open:
+        if case.outcome == outcome:
+            return case
+        raise ValidationError(_("The case is already closed."))
     closed_on = closed_on or timezone.localdate()
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
@@ -291,10 +309,13 @@ def case_close(*, case: Case, actor, outcome: str, closed_on: date | None = None
 
 @transaction.atomic
 def case_reopen(*, case: Case, actor, reason: str) -> Case:
-    if case.is_open:
-        raise ValidationError(_("The case is already open."))
+    """Reopen a closed case. The case row is locked: a double submit finds the case open and returns
+    it unchanged, so the timeline gets one reopening."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for reopening the case.")})
+    case = _lock(case)
+    if case.is_open:
+        return case
     other = open_case_for(case.employee, exclude=case)
     if other is not None:
         raise ValidationError(_("This person already has an open case (%(ref)s).") % {"ref": other.reference})

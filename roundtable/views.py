@@ -25,6 +25,7 @@ from .forms import (
     ConsultantNoteForm,
     CorrectionForm,
     FollowUpForm,
+    HoldForm,
     MeetingScheduleForm,
     MoveForm,
     ParticipantFormSet,
@@ -52,7 +53,8 @@ def meeting_create(request, reference):
         participants = [p for p in (f.participant() for f in people) if p is not None]
         try:
             meeting = services.meeting_schedule(
-                case=case, actor=request.user, kind=form.cleaned_data["kind"], slot=form.slot(), participants=participants
+                case=case, actor=request.user, kind=form.cleaned_data["kind"], slot=form.slot(), participants=participants,
+                accept_late=form.cleaned_data["accept_late"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -70,7 +72,8 @@ def meeting_create(request, reference):
 def _context(request, meeting: Meeting, **forms) -> dict:
     placements = {p.party: p.position for p in meeting.placements.all()}
     plan, weeks = plan_forms(meeting)
-    proposal = services.follow_up_proposal(meeting) if meeting.is_held and not meeting.follow_up_id else None
+    booked = meeting.follow_up_id and meeting.follow_up.state != Meeting.State.CANCELLED
+    proposal = services.follow_up_proposal(meeting) if meeting.is_held and not booked else None
     context = {
         "case": meeting.case,
         "meeting": meeting,
@@ -87,6 +90,7 @@ def _context(request, meeting: Meeting, **forms) -> dict:
             "starts_at": meeting.starts_at, "duration_minutes": meeting.duration_minutes, "place_kind": meeting.place_kind,
             "place": meeting.place, "online_link": meeting.online_link}),
         "cancel_form": CancelForm(),
+        "hold_form": HoldForm(meeting=meeting),
         "follow_up_form": FollowUpForm(initial={"starts_at": proposal}) if proposal else None,
         "follow_up_proposal": proposal,
         "correction_form": CorrectionForm(),
@@ -135,7 +139,7 @@ def meeting_move(request, reference, pk):
     return _section(
         request, reference, pk, build=lambda m, data: MoveForm(data), key="move_form",
         handle=lambda m, f: services.meeting_move(meeting=m, actor=request.user, slot=f.slot(),
-                                                  reason=f.cleaned_data["reason"]),
+                                                  reason=f.cleaned_data["reason"], accept_late=f.cleaned_data["accept_late"]),
         success=_("The meeting is moved and the participants are told."),
     )
 
@@ -155,14 +159,11 @@ def meeting_cancel(request, reference, pk):
 @staff_required
 @require_POST
 def meeting_hold(request, reference, pk):
-    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
-    try:
-        services.meeting_hold(meeting=meeting, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The meeting is recorded as held; the follow-up clock has started."))
-    return redirect("roundtable:detail", reference=reference, pk=pk)
+    return _section(
+        request, reference, pk, build=lambda m, data: HoldForm(data, meeting=m), key="hold_form",
+        handle=lambda m, f: services.meeting_hold(meeting=m, actor=request.user, at=f.cleaned_data["held_at"]),
+        success=_("The meeting is recorded as held; the follow-up clock has started."),
+    )
 
 
 @login_required
@@ -262,7 +263,8 @@ def follow_up_book(request, reference, pk):
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            follow_up = services.follow_up_book(meeting=meeting, actor=request.user, starts_at=form.cleaned_data["starts_at"])
+            follow_up = services.follow_up_book(meeting=meeting, actor=request.user, starts_at=form.cleaned_data["starts_at"],
+                                                accept_late=form.cleaned_data["accept_late"])
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

@@ -54,7 +54,7 @@ def test_move_raises_sequence_keeping_uid_and_cancel_sends_method_cancel():
     meeting = make_meeting(case=case, actor=user)
     services.meeting_move(meeting=meeting, actor=user, slot=services.SlotData(
         starts_at=timezone.now() + timedelta(days=4), place_kind=Meeting.PlaceKind.ONLINE,
-        online_link="https://meet.example/abc"))
+        online_link="https://meet.example/abc"), accept_late=True)
     (_message, moved), *_ = _calendars(meeting, "move")
     (event,) = moved.walk("VEVENT")
     assert moved["METHOD"] == "REQUEST" and int(event["SEQUENCE"]) == 1
