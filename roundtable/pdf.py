@@ -37,7 +37,6 @@ def pdf_context(*, content: dict, number: int, reason: str, finalised_at, varian
     return {
         "c": content,
         "variant": variant,
-        "employer_safe": variant == EMPLOYER,
         "number": number,
         "reason": reason,
         "finalised_at": finalised_at,
