@@ -1,7 +1,8 @@
 """The meeting: step model (trappemodel), offer catalogue, meetings with their participants, the three
 goals (placements, return plan, agreements), specialist notes and versioned minutes.
 
-Imports run one way: roundtable -> cases. The case page reads meetings through `case.meetings`.
+Imports run one way: roundtable -> cases. Kernel pages read meetings through the meetings port
+(`cases.ports.meetings`, implemented in `roundtable.port`).
 """
 
 from __future__ import annotations
