@@ -246,7 +246,8 @@ class Participant(models.Model):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("E.g. psychologist, head of school."))
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_(
+        "E.g. psychologist, head of school. For the case file: outside parties see only the role."))
     answer = models.CharField(_("answer"), max_length=12, choices=Answer.choices, blank=True, default="")
     answer_comment = models.CharField(_("comment"), max_length=1000, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)

@@ -42,5 +42,10 @@ class Migration(migrations.Migration):
             name='employer_name',
             field=models.CharField(blank=True, help_text='Leave empty when the name reveals anything about health; the employer then sees the category.', max_length=200, verbose_name='name shown to the employer'),
         ),
+        migrations.AlterField(
+            model_name='participant',
+            name='title',
+            field=models.CharField(blank=True, help_text='E.g. psychologist, head of school. For the case file: outside parties see only the role.', max_length=200, verbose_name='title'),
+        ),
         migrations.RunPython(seed, migrations.RunPython.noop),
     ]

@@ -120,3 +120,9 @@ def test_without_a_provider_the_pages_show_no_meetings(client, every_state, monk
     client.force_login(case.consultant)
     case_page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert 'id="meetings-h"' not in case_page and reverse("roundtable:create", args=[case.reference]) not in case_page
+
+
+def test_status_page_costs_a_fixed_number_of_queries(client, every_state, django_assert_max_num_queries):
+    _referral, _case, _made, token = every_state
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("fasttrack:status", args=[token])).status_code == 200

@@ -46,3 +46,8 @@ def test_minutes_frozen_before_employer_labels_never_fall_back_to_the_internal_n
     minutes = employer_minutes(content=content, number=1, finalised_at=timezone.now())
     assert minutes.offers == ("andet tilbud",)
     assert [(p.name, p.role) for p in minutes.participants] == [("Pia", "specialist")]
+
+
+def test_offer_catalogue_admin_lists_the_employer_label(admin_client):
+    page = admin_client.get("/admin/roundtable/offer/").content.decode()
+    assert "støtte-/samtaleforløb" in page and "Mentor på arbejdspladsen" in page
