@@ -12,7 +12,7 @@ With no provider registered (roundtable not installed) the pages show no meeting
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -77,7 +77,7 @@ class EmployerAgreement:
 @dataclass(frozen=True)
 class EmployerMeetings:
     meetings: tuple[EmployerMeeting, ...] = ()
-    agreements: tuple[EmployerAgreement, ...] = field(default_factory=tuple)
+    agreements: tuple[EmployerAgreement, ...] = ()
 
 
 class MeetingsPort(Protocol):
