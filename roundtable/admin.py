@@ -20,8 +20,10 @@ class StepAdmin(admin.ModelAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
-    list_display = ["name", "provider", "step_from", "step_to", "active"]
-    list_filter = ["active"]
+    """The name is internal; outside parties see "name shown to the employer", or the category when empty."""
+
+    list_display = ["name", "employer_label", "category", "provider", "step_from", "step_to", "active"]
+    list_filter = ["active", "category"]
     search_fields = ["name", "provider"]
 
 

@@ -134,7 +134,9 @@ class PlacementsForm(forms.Form):
 
 class PlanForm(forms.Form):
     plan_text = forms.CharField(label=_("Plan for the return"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                                max_length=10000)
+                                max_length=10000, help_text=_(
+                                    "The plan, the weeks and the agreements are in the minutes that every participant "
+                                    "receives, the employer included. Health details belong in the consultant's note."))
     offers = forms.ModelMultipleChoiceField(label=_("Offers for the agreed step"), queryset=None, required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
@@ -142,7 +144,13 @@ class PlanForm(forms.Form):
         kwargs.setdefault("prefix", "goal2")
         super().__init__(*args, **kwargs)
         self.fields["offers"].queryset = offers_for(meeting)
-        self.fields["offers"].label_from_instance = lambda o: f"{o.name} ({o.provider})" if o.provider else o.name
+        self.fields["offers"].label_from_instance = _offer_choice_label
+
+
+def _offer_choice_label(offer) -> str:
+    """The internal name for the consultant, with what the employer's copy of the minutes will say."""
+    name = f"{offer.name} ({offer.provider})" if offer.provider else offer.name
+    return _("%(name)s – the employer sees: %(label)s") % {"name": name, "label": offer.employer_label}
 
 
 class WeekForm(forms.Form):

@@ -35,6 +35,7 @@ from .forms import (
     plan_forms,
 )
 from .models import Meeting, MinutesVersion
+from .projections import invitation_for
 from .staircase import staircase
 
 # --- scheduling ----------------------------------------------------------------------------------
@@ -337,5 +338,8 @@ def participant_answer(request, token):
         else:
             saved = True
     status = 400 if request.method == "POST" and not saved else 200
-    return render(request, "roundtable/answer.html",
-                  {"participant": participant, "meeting": meeting, "form": form, "saved": saved}, status=status)
+    # An outside party's page: built from the recipient's Invitation projection, not from the models.
+    invitation = invitation_for(meeting, participant, event="invite", answer_url="", when="")
+    return render(request, "roundtable/answer.html", {
+        "inv": invitation, "state": meeting.state, "answer_label": participant.get_answer_display() if participant.answer else "",
+        "form": form, "saved": saved}, status=status)

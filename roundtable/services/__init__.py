@@ -72,33 +72,33 @@ def _answer_url(participant: Participant) -> str:
 
 
 def _send_invitations(meeting: Meeting, *, event: str) -> None:
+    """One mail and one .ics per participant with an address, each built from that participant's
+    `Invitation` projection: the organiser and the recipient, nobody else."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from ..ics import ics_mimetype, meeting_ics, meeting_summary
+    from ..ics import ics_mimetype, invitation_ics
+    from ..projections import invitation_for, meeting_summary
 
     cancel = event == "cancel"
-    participants = list(meeting.participants.all())
     with translation.override("da"):
-        ics = meeting_ics(meeting, participants=participants, cancel=cancel)
         subjects = {
             "invite": _("Invitation: %(summary)s, %(when)s"),
             "move": _("New time: %(summary)s, %(when)s"),
             "cancel": _("Cancelled: %(summary)s, %(when)s"),
         }
-        subject = subjects[event] % {"summary": meeting_summary(meeting), "when": _fmt(meeting.starts_at)}
-        for participant in participants:
+        when = _fmt(meeting.starts_at)
+        subject = subjects[event] % {"summary": meeting_summary(meeting), "when": when}
+        for participant in meeting.participants.all():
             if not participant.email:
                 continue
-            context = {
-                "meeting": meeting, "participant": participant, "event": event,
-                "answer_url": "" if cancel else _answer_url(participant), "when": _fmt(meeting.starts_at),
-            }
+            invitation = invitation_for(meeting, participant, event=event, when=when,
+                                        answer_url="" if cancel else _answer_url(participant))
             outbox_enqueue(
                 to=participant.email,
                 subject=subject,
-                text=render_to_string("roundtable/mail/invitation.txt", context),
-                attachments=[("invitation.ics", ics, ics_mimetype(cancel=cancel))],
+                text=render_to_string("roundtable/mail/invitation.txt", {"inv": invitation}),
+                attachments=[("invitation.ics", invitation_ics(invitation), ics_mimetype(cancel=cancel))],
                 dedup_key=f"meeting:{meeting.uid}:{meeting.sequence}:{event}:{participant.pk}",
                 case=meeting.case,
             )
@@ -356,7 +356,8 @@ def minutes_content(meeting: Meeting) -> dict:
         "plan_text": meeting.plan_text,
         "weeks": [{"week": w.week, "hours": str(w.hours), "tasks": w.tasks} for w in meeting.plan_weeks.all()],
         "offers": [
-            {"name": o.name, "provider": o.provider, "contact": o.contact, "description": o.description}
+            {"name": o.name, "provider": o.provider, "contact": o.contact, "description": o.description,
+             "employer_label": o.employer_label}
             for o in meeting.offers.order_by("name")
         ],
         "agreements": [
