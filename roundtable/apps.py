@@ -21,3 +21,8 @@ class RoundtableConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="roundtable.ensure_defaults")
+        from cases.channel import documents
+
+        from .citizen import KIND, minutes_document
+
+        documents.register(KIND, minutes_document)
