@@ -645,7 +645,7 @@ def _send_minutes(meeting: Meeting, version: MinutesVersion) -> None:
                 dedup_key=f"minutes:{meeting.uid}:{version.number}:{participant.pk}", case=case,
             )
         employee = next((p for p in participants if p.sees_health_details), None)
-        letter_send(letter=CitizenLetter(
+        sent_to = letter_send(letter=CitizenLetter(
             employee=case.employee, case=case, subject=subject,
             text=render_to_string("roundtable/mail/minutes_citizen.txt", {
                 "meeting": meeting, "name": employee.name if employee else case.employee.name, "version": version,
@@ -653,6 +653,10 @@ def _send_minutes(meeting: Meeting, version: MinutesVersion) -> None:
             dedup_key=f"minutes:{meeting.uid}:{version.number}:citizen",
             email_hint=employee.email if employee else "",
         ))
+        event_record(case=case, actor=None, kind="minutes_link", summary=(
+            _("The citizen was sent a link to the full minutes (version %(number)s).") if sent_to else
+            _("The citizen has no e-mail address: give them the full minutes (version %(number)s) in person."))
+            % {"number": version.number})
 
 
 @transaction.atomic
