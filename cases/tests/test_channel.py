@@ -331,3 +331,45 @@ def test_mail_uses_tls_unless_switched_off(env, expected):
         env={**clean, **env}, capture_output=True, text=True, check=True,
     )
     assert out.stdout.strip() == expected
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_each_count_and_the_right_code_opens_once(settings):
+    """Eight browsers guessing at once: every wrong guess counts (row lock), the code locks at the limit,
+    and of two right answers at the same moment only one uses the code."""
+    import threading
+
+    from django.db import connection, connections
+
+    assert connection.vendor == "postgresql"
+    team = make_team()
+    case = make_case(team=team, consultant=make_user(team=team))
+    point = _verify_phone(case)
+    settings.CITIZEN_CODE_ATTEMPTS = 20
+    codes.code_send(case=case, point=point)
+    code = _sent_code()
+    wrong = "000000" if code != "000000" else "111111"
+    barrier = threading.Barrier(10)
+    outcomes, errors = [], []
+
+    def guess(value):
+        try:
+            barrier.wait()
+            outcomes.append(codes.code_check(case=case, code=value).outcome)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess, args=(wrong,)) for _ in range(8)]
+    threads += [threading.Thread(target=guess, args=(code,)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert outcomes.count(codes.Outcome.OK) == 1
+    stored = OneTimeCode.objects.get()
+    assert stored.used_at is not None
+    assert stored.attempts == outcomes.count(codes.Outcome.WRONG)
