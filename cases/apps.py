@@ -38,4 +38,5 @@ class CasesConfig(AppConfig):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="cases.ensure_defaults")
         from fastholdelse import checks  # noqa: F401  (registers the production start-up checks)
 
+        from .channel import checks as channel_checks  # noqa: F401  (registers the channel's deploy checks)
         from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)

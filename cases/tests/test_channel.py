@@ -373,3 +373,15 @@ def test_parallel_guesses_each_count_and_the_right_code_opens_once(settings):
     stored = OneTimeCode.objects.get()
     assert stored.used_at is not None
     assert stored.attempts == outcomes.count(codes.Outcome.WRONG)
+
+
+def test_deploy_checks_warn_about_mail_without_tls_and_a_development_sms_backend(settings):
+    from cases.channel.checks import channel_deploy_checks
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.SMS_BACKEND = "cases.channel.sms.ConsoleBackend"
+    assert {problem.id for problem in channel_deploy_checks()} == {"cases.W101", "cases.W102"}
+    settings.EMAIL_USE_TLS = True
+    settings.SMS_BACKEND = "cases.channel.sms.DisabledBackend"
+    assert channel_deploy_checks() == []

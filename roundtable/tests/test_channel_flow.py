@@ -18,6 +18,7 @@ from cases.fasttrack import services as fasttrack
 from cases.fasttrack import signing
 from cases.models import AccessLog, OutboxMessage, Referral
 from cases.notifications import outbox_send_due
+from cases.tests.factories import make_team, make_user
 from cases.tests.test_fasttrack import submit, team  # noqa: F401  (fixture)
 from roundtable import pdf, services
 from roundtable.models import Participant
@@ -115,3 +116,22 @@ def test_the_citizen_opens_the_full_minutes_with_a_code_to_the_verified_phone(fi
     assert download.status_code == 200 and download.content == pdf.read_pdf(version, pdf.FULL)
     log = AccessLog.objects.get(action=AccessLog.Action.DOWNLOAD, user__isnull=True)
     assert log.purpose == "borgerens egen indsigt" and log.case == case and f"v{version.number}" in log.detail
+
+
+def test_the_consultant_sends_a_fresh_link_when_the_first_expired(finalised_after_referral, client, settings,
+                                                                  time_machine):
+    case, meeting, version, consultant = finalised_after_referral
+    time_machine.move_to(timezone.now() + timedelta(days=settings.CITIZEN_LINK_DAYS + 1), tick=False)
+    first = OutboxMessage.objects.get(dedup_key=f"minutes:{meeting.uid}:{version.number}:citizen")
+    old = re.search(r"https?://\S+(/borger/referat/\S+/)", first.text).group(1)
+    assert client.get(old).status_code == 410
+    client.force_login(consultant)
+    response = client.post(reverse("roundtable:minutes_letter", args=[case.reference, meeting.pk, version.number]))
+    assert response.status_code == 302
+    fresh = OutboxMessage.objects.filter(dedup_key__startswith=f"minutes:{meeting.uid}:{version.number}:citizen:").get()
+    assert fresh.attachments == [] and fresh.to == ["jorgen@post.example"]
+    client.logout()
+    assert client.get(re.search(r"https?://\S+(/borger/referat/\S+/)", fresh.text).group(1)).status_code == 200
+    assert case.events.filter(kind="minutes_link", actor=consultant).exists()
+    client.force_login(make_user(team=make_team()))
+    assert client.post(reverse("roundtable:minutes_letter", args=[case.reference, meeting.pk, 1])).status_code == 404
