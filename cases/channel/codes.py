@@ -86,7 +86,7 @@ def code_send(*, case: Case, point: ContactPoint) -> None:
         logger.warning("Could not send a one-time code to contact point %s: %s", point.pk, error)
         raise ValidationError(_("We could not send the code just now. Try again in a moment, or choose another way.")) from None
     event_record(case=case, actor=None, kind="code_sent",
-                 summary=_("One-time code sent to %(where)s.") % {"where": point})
+                 summary=_("One-time code sent to %(where)s.") % {"where": point.label})
 
 
 class Outcome(enum.Enum):

@@ -86,7 +86,7 @@ def document(request, kind, token):
                 except ValidationError as error:
                     apply_validation_error(send_form, error)
                 else:
-                    messages.success(request, _("We have sent a code to %(where)s.") % {"where": point})
+                    messages.success(request, _("We have sent a code to %(where)s.") % {"where": point.label})
                     return redirect(request.path)
         else:
             code_form = CodeForm(request.POST)

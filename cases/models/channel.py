@@ -8,6 +8,7 @@ unverified until a consultant confirms it with the citizen again.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,6 +47,11 @@ class ContactPoint(models.Model):
         ]
 
     def __str__(self) -> str:
+        return capfirst(self.label)
+
+    @property
+    def label(self) -> str:
+        """For use inside a sentence: "telefon (sms): •••• 40 50"."""
         return f"{self.get_kind_display()}: {self.masked}"
 
     @property
