@@ -51,4 +51,5 @@ class CasesConfig(AppConfig):
         # parts together; the kernel modules it imports never import back.
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="cases.ensure_defaults")
         from . import tasks  # noqa: F401  (registers the outbox's "send now" kick with the notifications)
+        from .channel import checks as channel_checks  # noqa: F401  (registers the channel's deploy checks)
         from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)

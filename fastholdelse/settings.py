@@ -187,7 +187,11 @@ EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Datatilsynet: personal data sent by e-mail must be encrypted in transit. STARTTLS is on unless
+# switched off explicitly (EMAIL_USE_TLS=0, e.g. for a local test server); implicit TLS (port 465)
+# with EMAIL_USE_SSL=1 instead.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
 EMAIL_TIMEOUT = 20
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fastholdelse <fastholdelse@kommune.example>")
@@ -197,6 +201,30 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fastholdelse <fasthol
 # X-Forwarded-For when the app runs behind a proxy that sets it (FASTTRACK_TRUST_X_FORWARDED_FOR=1).
 FASTTRACK_RATE_LIMIT = int(os.environ.get("FASTTRACK_RATE_LIMIT", "5"))
 FASTTRACK_TRUST_X_FORWARDED_FOR = env_bool("FASTTRACK_TRUST_X_FORWARDED_FOR", False)
+
+# Days the employee's consent link works (it goes to an address the employer typed).
+FASTTRACK_CONSENT_LINK_DAYS = int(os.environ.get("FASTTRACK_CONSENT_LINK_DAYS", "7"))
+
+# --- The channel to the citizen (cases/channel) --------------------------------------------------
+# Text messages with one-time codes: a backend class as for mail. Development prints them
+# (console) or writes files (SMS_FILE_PATH); without a configured gateway production sends none
+# (codes then go to a verified e-mail address or are handed over in person).
+SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND",
+    "cases.channel.sms.ConsoleBackend" if (DEBUG or DEMO_MODE) else "cases.channel.sms.DisabledBackend",
+)
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+SMS_SENDER_NAME = os.environ.get("SMS_SENDER_NAME", "Jobcenter")
+# How letters (a link, never a document) reach the citizen, tried in order: add a Digital Post
+# (SF1601) sender in front of the e-mail sender when the municipality has one.
+CITIZEN_LETTER_SENDERS = env_list("CITIZEN_LETTER_SENDERS", "cases.channel.senders.EmailLetterSender")
+CITIZEN_LINK_DAYS = int(os.environ.get("CITIZEN_LINK_DAYS", "30"))
+CITIZEN_CODE_MINUTES = int(os.environ.get("CITIZEN_CODE_MINUTES", "10"))
+CITIZEN_CODE_IN_PERSON_MINUTES = int(os.environ.get("CITIZEN_CODE_IN_PERSON_MINUTES", "60"))
+CITIZEN_CODE_ATTEMPTS = int(os.environ.get("CITIZEN_CODE_ATTEMPTS", "5"))
+CITIZEN_CODES_PER_HOUR = int(os.environ.get("CITIZEN_CODES_PER_HOUR", "5"))
+# After the right code, the citizen's documents stay open in that browser session this long.
+CITIZEN_GRANT_MINUTES = int(os.environ.get("CITIZEN_GRANT_MINUTES", "20"))
 
 # --- Celery -------------------------------------------------------------------------------------
 if REDIS_URL:

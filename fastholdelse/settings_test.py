@@ -24,3 +24,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = VAR_DIR / "test-media"
 AXES_VERBOSE = False
+SMS_BACKEND = "cases.channel.sms.LocmemBackend"

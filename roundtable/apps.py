@@ -22,8 +22,11 @@ class RoundtableConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="roundtable.ensure_defaults")
+        from cases.channel import documents
         from cases.ports import meetings
 
+        from .citizen import KIND, minutes_document
         from .port import RoundtableMeetings
 
         meetings.register(RoundtableMeetings())
+        documents.register(KIND, minutes_document)

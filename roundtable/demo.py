@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from cases.channel import contacts
 from cases.demo import DemoContext
 
 from . import services
@@ -78,6 +79,10 @@ def seed_meetings(ctx: DemoContext) -> None:
     services.participant_answer(participant=meeting.participants.get(role=Participant.Role.EMPLOYEE),
                                 answer=Participant.Answer.COMING)
     services.meeting_hold(meeting=meeting, actor=consultant, at=_at(-10, 10))
+    # At the meeting the consultant confirmed the employee's mobile number: the citizen can get a
+    # one-time code by text message and open the full minutes from the link in the mail.
+    contacts.contact_point_verify(case=case, actor=consultant, kind="phone", value=case.employee.phone or "+45 20 40 10 00",
+                                  method="meeting")
     meeting.refresh_from_db()
     _goals(meeting, consultant, employee=5, employer=3, agreed=4,
            plan="Gradvis tilbagevenden uden gårdvagt. Opgaverne aftales løbende med lederen.",

@@ -262,7 +262,8 @@ class Participant(models.Model):
 
     @property
     def sees_health_details(self) -> bool:
-        """The employee gets the full minutes; everyone else the employer-safe copy."""
+        """The employee may open the full minutes (behind a signed link and a one-time code, never by
+        mail); everyone else gets the employer-safe copy."""
         return self.role == self.Role.EMPLOYEE
 
 

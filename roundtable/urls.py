@@ -23,5 +23,6 @@ urlpatterns = [
     path(M + "referat/afslut/", views.minutes_finalise, name="finalise"),
     path(M + "referat/ret/", views.minutes_correct, name="correct"),
     path(M + "referat/<int:number>/<str:variant>.pdf", views.minutes_pdf, name="pdf"),
+    path(M + "referat/<int:number>/borgerlink/", views.minutes_letter, name="minutes_letter"),
     path("moede/svar/<str:token>/", views.participant_answer, name="answer"),
 ]

@@ -293,6 +293,20 @@ def minutes_finalise(request, reference, pk):
 @login_required
 @staff_required
 @require_POST
+def minutes_letter(request, reference, pk, number):
+    """A fresh link to the full minutes for the citizen (the first one expired or went astray)."""
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
+    version = get_object_or_404(MinutesVersion, meeting=meeting, number=number)
+    if services.minutes_letter_send(version=version, actor=request.user, again=True):
+        messages.success(request, _("A new link to the full minutes has been sent to the citizen."))
+    else:
+        messages.error(request, _("The citizen has no e-mail address: give them the full minutes in person."))
+    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#minutes")
+
+
+@login_required
+@staff_required
+@require_POST
 def minutes_correct(request, reference, pk):
     return _section(
         request, reference, pk, build=lambda m, data: CorrectionForm(data), key="correction_form",

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from .. import deadlines, services
-from ..models import Case, DeadlinePolicy, Referral, Team
+from ..channel.contacts import contact_points_from_employer
+from ..identifiers import validate_cpr
+from ..models import Case, DeadlinePolicy, Employee, Referral, Team
 from ..notifications import Draft, notify_bulk, outbox_enqueue, outbox_enqueue_many, outbox_message
 from ..ports import meetings as meetings_port
 from ..ports.meetings import EmployerAgreement, EmployerMeeting, EmployerMeetings
@@ -62,7 +64,8 @@ def referral_submit(*, data: dict) -> Referral:
     Referral.objects.filter(pk=referral.pk).update(reference=referral.reference)
 
     with override("da"):
-        context = {"r": referral, "status_url": status_url(referral), "employee_url": employee_url(referral)}
+        context = {"r": referral, "status_url": status_url(referral), "employee_url": employee_url(referral),
+                   "consent_days": settings.FASTTRACK_CONSENT_LINK_DAYS}
         outbox_enqueue_many([
             outbox_message(
                 to=referral.contact_email,
@@ -101,11 +104,14 @@ class EmployeeAnswer:
 
 @transaction.atomic
 def referral_employee_answer(*, referral: Referral, answer: EmployeeAnswer) -> Referral:
-    """The employee's consent and own answers. Declining after acceptance cancels the fast-track clock
+    """The employee's consent and own answers, once. Declining after acceptance cancels the fast-track clock
     (the case follows the ordinary rules)."""
     if answer.consent not in (Referral.Consent.GIVEN, Referral.Consent.DECLINED):
         raise ValidationError({"consent": _("Say whether you agree to fast track.")})
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.consent != Referral.Consent.PENDING:
+        # Answered once through the link; a change goes through the job centre (the link is write-once).
+        raise ValidationError(_("You have already answered. Contact the job centre if you want to change your answer."))
     referral.consent = answer.consent
     referral.consent_at = timezone.now()
     referral.employee_functions = answer.functions
@@ -136,13 +142,14 @@ def referral_accept(*, referral: Referral, actor, consultant=None) -> Case:
     by CPR; start the 2-week fast-track clock from the request (not from the consent) unless the
     employee declined. case_open starts the first-meeting clock."""
     referral = _check_undecided(referral)
-    employee = services.EmployeeData(cpr=referral.employee_cpr, name=referral.employee_name, phone=referral.employee_phone,
-                                     email=referral.employee_email, job_title=referral.job_title)
+    person = _employee_from_referral(referral)
+    # The case file's own values (after filling blanks only): case_open's upsert then changes nothing.
+    employee = services.EmployeeData(cpr=person.cpr, name=person.name, phone=person.phone, email=person.email,
+                                     job_title=person.job_title)
     employer = services.EmployerData(cvr=referral.cvr, name=referral.employer_name, address=referral.employer_address,
                                      p_number=referral.p_number)
     contact = services.ContactData(name=referral.contact_name, role=referral.contact_role, phone=referral.contact_phone,
                                    email=referral.contact_email)
-    person = services.employee_upsert(data=employee)
     case = services.open_case_for(person)
     if case is None:
         case = services.case_open(
@@ -160,6 +167,24 @@ def referral_accept(*, referral: Referral, actor, consultant=None) -> Case:
         _mail_employer(referral, subject=_("Fast track %(ref)s: the job centre has opened a case"),
                        template="cases/fasttrack/mail_accepted.txt")
     return case
+
+
+def _employee_from_referral(referral: Referral) -> Employee:
+    """The employer typed the employee's name and contact details. They fill only fields the case file
+    has empty, never overwrite what it knows, and stay unverified: no health data goes to them before a
+    consultant has confirmed them with the citizen (cases.channel)."""
+    typed = {"name": referral.employee_name, "phone": referral.employee_phone, "email": referral.employee_email,
+             "job_title": referral.job_title}
+    person, created = Employee.objects.select_for_update().get_or_create(cpr=validate_cpr(referral.employee_cpr),
+                                                                         defaults=typed)
+    if not created:
+        blanks = [field for field, value in typed.items() if value and not getattr(person, field)]
+        for field in blanks:
+            setattr(person, field, typed[field])
+        if blanks:
+            person.save()
+    contact_points_from_employer(employee=person, phone=referral.employee_phone, email=referral.employee_email)
+    return person
 
 
 @transaction.atomic

@@ -3,20 +3,22 @@ employee's consent page. The token carries the referral's id and a purpose (salt
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
+
+from ..signing import LinkExpired, LinkInvalid
+
+__all__ = ["LinkExpired", "LinkInvalid", "make_token", "read_token", "employee_max_age"]
 
 STATUS_SALT = "fasttrack.status"
 EMPLOYEE_SALT = "fasttrack.employee"
 STATUS_MAX_AGE = timedelta(days=120)  # the case's first months: meetings and agreements
-EMPLOYEE_MAX_AGE = timedelta(days=30)
 
 
-class LinkExpired(Exception):
-    pass
-
-
-class LinkInvalid(Exception):
-    pass
+def employee_max_age() -> timedelta:
+    """The consent link lives a short time (FASTTRACK_CONSENT_LINK_DAYS): it goes to an address the
+    employer typed, and the answer is due early in the sick leave anyway."""
+    return timedelta(days=settings.FASTTRACK_CONSENT_LINK_DAYS)
 
 
 def make_token(referral_id: int, *, salt: str) -> str:

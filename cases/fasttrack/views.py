@@ -134,18 +134,23 @@ def referral_document(request, token, kind):
 
 @_public
 def employee(request, token):
-    referral = _referral_from(token, salt=signing.EMPLOYEE_SALT, max_age=signing.EMPLOYEE_MAX_AGE)
-    initial = {"consent": referral.consent if referral.consent != Referral.Consent.PENDING else None,
-               "functions": referral.employee_functions, "duration": referral.employee_duration,
-               "adapted": referral.employee_adapted}
-    form = EmployeeAnswerForm(request.POST or None, initial=initial)
+    """Write-only: the page never shows stored answers. Once answered, the link only says so; a change
+    goes through the job centre, so whoever else holds the link can neither read nor alter the answer."""
+    referral = _referral_from(token, salt=signing.EMPLOYEE_SALT, max_age=signing.employee_max_age())
+    if referral.consent != Referral.Consent.PENDING:
+        return render(request, "cases/fasttrack/employee_answered.html", {"r": referral})
+    form = EmployeeAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.referral_employee_answer(referral=referral, answer=services.EmployeeAnswer(
-            consent=data["consent"], functions=data["functions"], duration=data["duration"], adapted=data["adapted"]))
-        messages.success(request, _("Thank you. Your answer has been sent to the job centre."))
-        return redirect("fasttrack:employee", token=token)
-    return render(request, "cases/fasttrack/employee.html", {"r": referral, "form": form, "text": services.referral_text(referral)},
+        try:
+            services.referral_employee_answer(referral=referral, answer=services.EmployeeAnswer(
+                consent=data["consent"], functions=data["functions"], duration=data["duration"], adapted=data["adapted"]))
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Thank you. Your answer has been sent to the job centre."))
+            return redirect("fasttrack:employee", token=token)
+    return render(request, "cases/fasttrack/employee.html", {"r": referral, "form": form},
                   status=400 if request.method == "POST" else 200)
 
 

@@ -2,6 +2,7 @@
 
 from ..audit import AccessLog, CaseEvent
 from .case import Case, JournalEntry
+from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
 from .notifications import Notification, OutboxMessage
 from .people import ContactPerson, Employee, Employer, Team
@@ -13,6 +14,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "ClosedDay",
+    "ContactPoint",
     "ContactPerson",
     "Deadline",
     "DeadlineEvent",
@@ -21,6 +23,7 @@ __all__ = [
     "Employer",
     "JournalEntry",
     "Notification",
+    "OneTimeCode",
     "OutboxMessage",
     "Referral",
     "Team",

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from cases.models import Case, Deadline, Notification, Referral
+from cases.models import Case, ContactPoint, Deadline, Notification, OutboxMessage, Referral
 
 
 @pytest.mark.django_db
@@ -20,6 +20,10 @@ def test_seed_demo_loads_every_feature_once(settings):
     assert {r.state for r in referrals} == {"new", "accepted", "rejected"}
     assert {r.consent for r in referrals} == {"pending", "given", "declined"}
     assert any(r.is_late for r in referrals)
+    # The channel to the citizen: one case with a verified phone, and the minutes went as a link only.
+    assert ContactPoint.objects.filter(kind="phone", verified_at__isnull=False).count() == 1
+    assert not any(a["filename"].endswith(".pdf") and "arbejdsgiver" not in a["filename"]
+                   for m in OutboxMessage.objects.all() for a in m.attachments)
     call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert Case.objects.count() == cases
 

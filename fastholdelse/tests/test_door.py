@@ -102,6 +102,7 @@ READS = {
     "fasttrack:triage_detail": lambda w: (reverse("fasttrack:triage_detail", args=[w.referral.pk]), "referral"),
     "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", None),
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), None),
+    "channel:contact": lambda w: (case_url("channel:contact", w), "case"),
 }
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
@@ -128,11 +129,17 @@ RERENDERS = {
                                           {"consultant": "999999"}, "referral"),
     "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", {"summary": ""}, None),
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), {"cpr": "12345"}, None),
+    "channel:verify": lambda w: (case_url("channel:verify", w), {"kind": ""}, "case"),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.
 NOT_READS = {
     "healthz": "service health, no data",
+    "channel:document": "the citizen's own page behind a signed link and a one-time code; an accepted code is "
+                        "logged as the citizen's own insight (tests/test_channel.py)",
+    "channel:download": "the citizen's own download, logged as the citizen's own insight (tests/test_channel.py)",
+    "channel:hand_over": "shows the contact page through the same logged helper as channel:contact",
+    "channel:withdraw": "POST that redirects", "roundtable:minutes_letter": "POST that redirects",
     "login": "authentication", "logout": "authentication",
     "password_change": "the user's own password", "password_change_done": "the user's own password",
     "set_language": "language switch",

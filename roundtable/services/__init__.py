@@ -417,30 +417,65 @@ def minutes_finalise(*, meeting: Meeting, actor, send: bool = True) -> MinutesVe
 
 
 def _send_minutes(meeting: Meeting, version: MinutesVersion) -> None:
+    """Who gets what: the employer and other outside participants get the employer-safe copy (no health
+    data by construction); the citizen gets a letter with a signed link to the full minutes, opened with
+    a one-time code. The full minutes never leave as an attachment; the consultant sends, not receives."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
+    case = meeting.case
+    participants = list(meeting.participants.all())
     with translation.override("da"):
         subject = _("Minutes: %(kind)s %(when)s (version %(number)s)") % {
             "kind": meeting.get_kind_display(), "when": _fmt(meeting.held_at or meeting.starts_at), "number": version.number}
-        for participant in meeting.participants.all():
-            if not participant.email or participant.role == Participant.Role.CONSULTANT:
+        employer_copy = None
+        for participant in participants:
+            if not participant.email or participant.role == Participant.Role.CONSULTANT or participant.sees_health_details:
                 continue
-            full = participant.sees_health_details
-            field = version.pdf_full if full else version.pdf_employer
-            field.open("rb")
-            try:
-                content = field.read()
-            finally:
-                field.close()
-            filename = f"referat-{meeting.case.reference}-v{version.number}.pdf"
+            if employer_copy is None:
+                with version.pdf_employer.open("rb") as handle:
+                    employer_copy = handle.read()
             outbox_enqueue(
                 to=participant.email, subject=subject,
                 text=render_to_string("roundtable/mail/minutes.txt", {"meeting": meeting, "participant": participant,
                                                                       "version": version}),
-                attachments=[(filename, content, "application/pdf")],
-                dedup_key=f"minutes:{meeting.uid}:{version.number}:{participant.pk}", case=meeting.case,
+                attachments=[(f"referat-{case.reference}-v{version.number}-arbejdsgiver.pdf", employer_copy,
+                              "application/pdf")],
+                dedup_key=f"minutes:{meeting.uid}:{version.number}:{participant.pk}", case=case,
             )
+    minutes_letter_send(version=version, subject=subject)
+
+
+def minutes_letter_send(*, version: MinutesVersion, actor=None, subject: str = "", again: bool = False) -> str | None:
+    """Send the citizen a letter with a signed link to the full minutes of this version (no document,
+    no health data). `again`: a fresh link, e.g. when the first one expired. Returns where it went, or
+    None when the citizen has no address (the consultant hands the minutes over in person)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from cases.channel.senders import CitizenLetter, letter_send
+
+    from ..citizen import minutes_url
+
+    meeting = version.meeting
+    case = meeting.case
+    employee = next((p for p in meeting.participants.all() if p.sees_health_details), None)
+    with translation.override("da"):
+        subject = subject or _("Minutes: %(kind)s %(when)s (version %(number)s)") % {
+            "kind": meeting.get_kind_display(), "when": _fmt(meeting.held_at or meeting.starts_at), "number": version.number}
+        key = f"minutes:{meeting.uid}:{version.number}:citizen" + (f":{timezone.now().isoformat()}" if again else "")
+        sent_to = letter_send(letter=CitizenLetter(
+            employee=case.employee, case=case, subject=subject,
+            text=render_to_string("roundtable/mail/minutes_citizen.txt", {
+                "meeting": meeting, "name": employee.name if employee else case.employee.name, "version": version,
+                "url": minutes_url(version)}),
+            dedup_key=key, email_hint=employee.email if employee else "",
+        ))
+        event_record(case=case, actor=actor, kind="minutes_link", summary=(
+            _("The citizen was sent a link to the full minutes (version %(number)s).") if sent_to else
+            _("The citizen has no e-mail address: give them the full minutes (version %(number)s) in person."))
+            % {"number": version.number})
+    return sent_to
 
 
 @transaction.atomic

@@ -59,6 +59,7 @@ WRITTEN = {
         "employee_adapted", "rejection_reason",
     },
     "cases.PhoneCall": {"caller_name", "caller_contact", "summary"},
+    "cases.ContactPoint": {"value"},
     "roundtable.Offer": {"name", "description", "provider", "contact", "employer_name"},
     "roundtable.Meeting": {"place", "online_link", "cancel_reason", "plan_text", "consultant_note", "correction_reason"},
     "roundtable.MeetingSlot": {"place", "online_link", "reason"},
@@ -84,6 +85,7 @@ NOT_WRITTEN = {
     "cases.Employer": {"cvr", "p_number"},
     "cases.Employee": {"cpr", "name_folded"},
     "cases.Referral": {"reference", "cvr", "p_number", "employee_cpr"},
+    "cases.OneTimeCode": {"code_hash"},
     "roundtable.Step": {"name", "description"},
     "roundtable.Meeting": {"agreed_step_name"},  # a copy of the step's name
     "roundtable.Placement": {"step_name"},  # likewise

@@ -68,10 +68,13 @@ def test_finalised_minutes_go_to_participants_employer_gets_the_safe_copy(finali
     assert set(mails) == {"soren@post.example", "lone@skolen.example"}  # the consultant sends, not receives
     import base64
 
-    employer_pdf = base64.b64decode(mails["lone@skolen.example"].attachments[0]["content"])
-    employee_pdf = base64.b64decode(mails["soren@post.example"].attachments[0]["content"])
-    assert hashlib.sha256(employer_pdf).hexdigest() == version.pdf_employer_sha256
-    assert hashlib.sha256(employee_pdf).hexdigest() == version.pdf_full_sha256
+    (attachment,) = mails["lone@skolen.example"].attachments
+    assert hashlib.sha256(base64.b64decode(attachment["content"])).hexdigest() == version.pdf_employer_sha256
+    # The employee gets a link to open with a one-time code, never the full minutes as an attachment.
+    citizen = mails["soren@post.example"]
+    assert citizen.attachments == [] and "/borger/referat/" in citizen.text
+    for sentinel in (SENTINEL_HEALTH, SENTINEL_SPECIALIST, SENTINEL_CONSULTANT):
+        assert sentinel not in citizen.text and sentinel not in citizen.subject
 
 
 def test_correction_pdf_shows_version_and_reason_in_the_full_copy_only(finalised):
