@@ -20,6 +20,7 @@ Scenarios (full / --short):
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import threading
@@ -39,6 +40,10 @@ FULL = {"pages_s": 30, "referrals": 100, "receipt_wait_s": 180, "due": 1000, "sm
         "smtp_outage_s": 120, "smtp_wait_s": 480}
 SHORT = {"pages_s": 10, "referrals": 20, "receipt_wait_s": 180, "due": 200, "smtp_referrals": 10,
          "smtp_outage_s": 20, "smtp_wait_s": 240}
+
+
+SCENARIOS = {"pages": "pages_with_redis_down", "referrals": "referrals_with_redis_down",
+             "database": "database_connections_killed", "sweep": "worker_killed_mid_sweep", "smtp": "smtp_refusing"}
 
 
 class Suite:
@@ -263,16 +268,17 @@ class Suite:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--short", action="store_true", help="the CI form: fewer referrals and due deadlines")
+    parser.add_argument("--only", action="append", choices=SCENARIOS, help="run only this scenario (repeatable)")
     args = parser.parse_args()
     sizes = SHORT if args.short else FULL
     bound = 1500 if args.short else 2400
     with Stack(db_name="fh_faults_stack", seed_cases=500 if args.short else 2000, time_bound=bound) as stack:
         stack.django()
+        log("load average before the run: %.1f %.1f %.1f (on %d cores)" % (*os.getloadavg(), os.cpu_count()))
         suite = Suite(stack, sizes)
-        for scenario in (suite.pages_with_redis_down, suite.referrals_with_redis_down,
-                         suite.database_connections_killed, suite.worker_killed_mid_sweep, suite.smtp_refusing):
-            log(f"--- {scenario.__name__}")
-            scenario()
+        for name in args.only or SCENARIOS:
+            log(f"--- {name}")
+            getattr(suite, SCENARIOS[name])()
         failed = [name for name, (_value, _unit, passed) in suite.figures.items() if not passed]
     if failed:
         log(f"OFF TARGET: {', '.join(failed)}")

@@ -130,6 +130,7 @@ def main() -> int:
     seconds, healthz_seconds = (15, 8) if args.short else (60, 20)
     with Stack(db_name="fh_faults_load", seed_cases=500 if args.short else 2000, time_bound=900) as stack:
         stack.django()
+        log("load average before the run: %.1f %.1f %.1f (on %d cores)" % (*os.getloadavg(), os.cpu_count()))
         fixture = stack.workdir / "load.json"
         fixture.write_text(json.dumps({
             "nodes": stack.web_urls(), "csrf": CSRF, "users": targets(sessions_per_user=15),
