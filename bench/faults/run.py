@@ -4,7 +4,8 @@
 exit status is non-zero when any figure is off its target.
 
 Scenarios (full / --short):
-  pages     Redis stopped during a mixed-page run (30 s / 10 s)        fault_pages_5xx = 0
+  pages     Redis stopped during a mixed-page run (30 s / 10 s)        fault_pages_5xx = 0,
+                                                                       fault_pages_wrong_status = 0
   referrals Redis stopped while referrals are posted (100 / 20), then  fault_referrals_stored = all,
             started; receipts counted at the SMTP sink for 3 minutes   fault_referral_5xx = 0,
                                                                        fault_receipts_sent = all,
@@ -94,7 +95,7 @@ class Suite:
         rng = random.Random(1)
         mix = page_mix(self.users, rng)
         lock = threading.Lock()
-        counts = {"requests": 0, "5xx": 0}
+        counts = {"requests": 0, "5xx": 0, "wrong": 0}
         by_kind: dict[str, int] = {}
         deadline = time.monotonic() + self.sizes["pages_s"]
 
@@ -112,6 +113,8 @@ class Suite:
                     if status >= 500 or status == 0:
                         counts["5xx"] += 1
                         by_kind[kind] = by_kind.get(kind, 0) + 1
+                    elif status != (302 if method == "POST" else 200):  # e.g. sent to the login page
+                        counts["wrong"] += 1
 
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(loop, range(4)))
@@ -122,7 +125,9 @@ class Suite:
             f"/healthz then: {healthz}")
         if counts["5xx"]:
             log(f"the 5xx were raised at: {self.stack.error_sites(offsets)}")
+        self.figure("fault_pages_requests", counts["requests"], "requests", counts["requests"] > 0)
         self.figure("fault_pages_5xx", counts["5xx"], "responses", counts["5xx"] == 0)
+        self.figure("fault_pages_wrong_status", counts["wrong"], "responses", counts["wrong"] == 0)
 
     def referrals_with_redis_down(self) -> None:
         from cases.models import Referral

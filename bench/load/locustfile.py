@@ -48,7 +48,11 @@ class _Staff(_Node):
         self.headers = {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "Referer": self.base + "/"}
 
     def get(self, path: str, name: str) -> None:
-        self.client.get(self.base + path, name=name, headers=self.headers)
+        # Not followed: a redirect to the login page would otherwise count as a page served.
+        with self.client.get(self.base + path, name=name, headers=self.headers, allow_redirects=False,
+                             catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"{name}: {response.status_code}, expected 200")
 
     def post(self, path: str, data: dict, name: str, headers: dict | None = None) -> None:
         with self.client.post(self.base + path, data=data, name=name, headers=headers or self.headers,
