@@ -285,6 +285,7 @@ def main() -> int:
             log(f"--- {name}")
             getattr(suite, SCENARIOS[name])()
         failed = [name for name, (_value, _unit, passed) in suite.figures.items() if not passed]
+        stack.keep_logs = stack.keep_logs or bool(failed)
     if failed:
         log(f"OFF TARGET: {', '.join(failed)}")
         return 1

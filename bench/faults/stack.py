@@ -137,6 +137,7 @@ class Stack:
         self.mail_log = self.workdir / "mail.jsonl"
         self.mail_log.touch()
         self.processes: dict[str, Process] = {}
+        self.keep_logs = bool(os.environ.get("STACK_KEEP_LOGS"))  # set when a figure is off target
         self.procfile = read_procfile()
         server = os.environ.get("DATABASE_URL", "")
         if not server.startswith(("postgres://", "postgresql://")):
@@ -346,7 +347,7 @@ class Stack:
     def __exit__(self, *exc) -> None:
         signal.alarm(0)
         self.stop_all()
-        if exc[0] is None and not os.environ.get("STACK_KEEP_LOGS"):
+        if exc[0] is None and not self.keep_logs:
             shutil.rmtree(self.workdir, ignore_errors=True)
         else:
             log(f"logs kept in {self.workdir}")

@@ -150,6 +150,7 @@ def main() -> int:
         sampler.stop.set()
         sampler.join()
         healthz_times = server_times(stack, offsets).get("healthz", [])
+        stack.keep_logs = stack.keep_logs or bool(mix["failures"])
 
     report("load_requests", mix["requests"], "requests")
     report("load_errors", mix["failures"], "requests")
