@@ -10,7 +10,7 @@ APT_PACKAGES := python3-venv python3-dev gcc libpq-dev gettext \
 	chromium wrk
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: install system run test bench lint messages
+.PHONY: install system system-stack run test bench faults faults-short load load-short lint messages
 
 system:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -50,6 +50,27 @@ test: install
 
 bench: install
 	@for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+# The stack's own redis-server (the binary only; the suite starts it on a spare port).
+system-stack:
+	@command -v redis-server >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends redis-server; }
+
+# The fault suite and the load run start their own production-shaped stack (2 gunicorn nodes, 2 Celery
+# workers, 1 beat, PostgreSQL at DATABASE_URL's server or 127.0.0.1:5432, their own redis-server on a
+# spare port, an SMTP sink) and stop it again; BENCH lines, non-zero exit when a figure is off target.
+# The outer `timeout` bounds a hung run; the scripts stop every process they started on SIGTERM.
+faults: install system-stack
+	timeout --signal=TERM --kill-after=60 2700 $(BIN)/python bench/faults/run.py
+
+faults-short: install system-stack
+	timeout --signal=TERM --kill-after=60 1500 $(BIN)/python bench/faults/run.py --short
+
+load: install system-stack
+	timeout --signal=TERM --kill-after=60 900 $(BIN)/python bench/load/run.py
+
+load-short: install system-stack
+	timeout --signal=TERM --kill-after=60 600 $(BIN)/python bench/load/run.py --short
 
 lint: install
 	$(BIN)/ruff check .

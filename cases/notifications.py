@@ -233,9 +233,11 @@ def _build(message: OutboxMessage) -> EmailMultiAlternatives:
 
 
 def _claim(message_id: int, now: datetime) -> bool:
-    """Conditional update: of several workers only one gets the lease on a message."""
+    """Conditional update: of several workers only one gets the lease on a message. `send_after` again:
+    another sender may have failed it (and set its back-off) since this one listed it; without the check
+    concurrent senders burn the attempts of a mail server outage within a second."""
     return bool(
-        OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.PENDING)
+        OutboxMessage.objects.filter(pk=message_id, state=OutboxMessage.State.PENDING, send_after__lte=now)
         .filter(models_q_lease_free(now))
         .update(lease_until=now + LEASE)
     )

@@ -3,7 +3,8 @@
 Two run modes share this file:
 - embedded default: no DATABASE_URL / REDIS_URL -> SQLite file + kombu's filesystem broker
   (one shared folder), so `make run` needs no server and still enforces deadlines;
-- services: DATABASE_URL (PostgreSQL) and REDIS_URL (Redis broker and cache).
+- services: DATABASE_URL (PostgreSQL) and REDIS_URL (Redis broker and cache; CACHE_URL and
+  CELERY_BROKER_URL override either).
 With DEBUG off the security settings are those `manage.py check --deploy` asks for.
 """
 
@@ -116,10 +117,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache (rate limits, axes) -----------------------------------------------------------------
+# --- Cache (rate limits, dashboard counts) ------------------------------------------------------
+# REDIS_URL serves both the cache and the broker; CACHE_URL / CELERY_BROKER_URL override either, so an
+# operator can give them separate Redis databases or servers and scale them apart.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHE_URL = os.environ.get("CACHE_URL", REDIS_URL)
+# Seconds a Redis call may take before it fails (then the caller degrades: see cases.dashboard.cache).
+# Short, so a dead or unreachable Redis costs a request milliseconds, not a worker for seconds.
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.25"))
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "retry_on_timeout": False,
+            },
+        }
+    }
 else:
     # Shared between processes (web, worker), unlike the local-memory cache.
     CACHES = {
@@ -128,6 +145,9 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# /healthz answers within this many seconds whatever is down (probes that take longer are "timeout").
+HEALTHZ_TIMEOUT_SECONDS = float(os.environ.get("HEALTHZ_TIMEOUT_SECONDS", "0.4"))
 
 # --- Auth, sessions, lock-out -------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -227,8 +247,17 @@ CITIZEN_CODES_PER_HOUR = int(os.environ.get("CITIZEN_CODES_PER_HOUR", "5"))
 CITIZEN_GRANT_MINUTES = int(os.environ.get("CITIZEN_GRANT_MINUTES", "20"))
 
 # --- Celery -------------------------------------------------------------------------------------
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+if CELERY_BROKER_URL:
+    # A publish from a web request (the outbox kick after commit) gives up fast when the broker is
+    # down: the row is stored and the beat sweep sends it. Workers keep reconnecting on their own.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT * 4,
+        "socket_timeout": 5.0,
+        "max_retries": 1,
+    }
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1,
+                                        "interval_max": 0.1}
 else:
     # kombu's filesystem transport: worker and beat need the SAME in/out folder.
     _broker_dir = VAR_DIR / "broker"

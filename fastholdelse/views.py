@@ -1,33 +1,102 @@
 """Project-level views: the health check."""
 
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 
 from .celery import app as celery_app
 
+logger = logging.getLogger(__name__)
 
-def _database_ok() -> bool:
+
+# --- Probes ---------------------------------------------------------------------------------------
+# Each probe runs in its own thread with one deadline for all of them (HEALTHZ_TIMEOUT_SECONDS), so
+# /healthz answers within that time whatever is down or hanging (a blackholed host, a stuck socket):
+# a probe that has not answered by then is reported "timeout". A probe still running from an earlier
+# request is not started again (it is reported "timeout" at once), so a hanging service cannot pile up
+# threads in a web worker.
+
+def _probe_database() -> None:
+    # Its own connection in the probe thread, closed afterwards: a probe never holds a database
+    # connection between requests (and a test database can be dropped after the suite).
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone()[0] == 1
-    except Exception:
-        return False
+            if cursor.fetchone()[0] != 1:
+                raise RuntimeError("SELECT 1 did not answer 1")
+    finally:
+        connection.close()
 
 
-def _broker_ok() -> bool:
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        return True
-    except Exception:
-        return False
+def _probe_broker() -> None:
+    with celery_app.connection_for_write() as conn:
+        # No sleeping between attempts: kombu's defaults wait 2 s before the retry.
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, interval_max=0,
+                               timeout=settings.HEALTHZ_TIMEOUT_SECONDS)
+
+
+def _probe_cache() -> None:
+    cache.get("healthz:probe")
+
+
+PROBES: dict[str, Callable[[], None]] = {
+    "database": _probe_database,
+    "broker": _probe_broker,
+    "cache": _probe_cache,
+}
+
+_executors: dict[str, ThreadPoolExecutor] = {}
+_running: dict[str, Future] = {}
+_lock = threading.Lock()
+
+
+def _submit(name: str) -> Future | None:
+    """Start probe `name` in its thread; None while an earlier run of it is still hanging."""
+    with _lock:
+        previous = _running.get(name)
+        if previous is not None and not previous.done():
+            return None
+        executor = _executors.get(name)
+        if executor is None:  # created lazily: after gunicorn forked the worker
+            executor = _executors[name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"healthz-{name}")
+        future = _running[name] = executor.submit(PROBES[name])
+        return future
+
+
+def probe_all(timeout: float | None = None) -> dict[str, str]:
+    """{"database": "ok" | "down" | "timeout", "broker": ..., "cache": ...} within `timeout` seconds."""
+    timeout = settings.HEALTHZ_TIMEOUT_SECONDS if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    futures = {name: _submit(name) for name in PROBES}
+    results = {}
+    for name, future in futures.items():
+        if future is None:
+            results[name] = "timeout"
+            continue
+        try:
+            future.result(timeout=max(0.0, deadline - time.monotonic()))
+            results[name] = "ok"
+        except FutureTimeout:
+            results[name] = "timeout"
+        except Exception as exc:
+            logger.warning("Health probe %s failed: %s", name, exc)
+            results[name] = "down"
+    return results
 
 
 def healthz(request):
-    """JSON for load balancers and monitors: 200 when the database and the broker answer, else 503."""
-    database, broker = _database_ok(), _broker_ok()
-    return JsonResponse(
-        {"database": "ok" if database else "down", "broker": "ok" if broker else "down"},
-        status=200 if database and broker else 503,
-    )
+    """JSON for load balancers and monitors: each part ("ok", "down" or "timeout") and 200 when all are
+    ok, else 503. It answers within HEALTHZ_TIMEOUT_SECONDS whatever is down."""
+    results = probe_all()
+    healthy = all(state == "ok" for state in results.values())
+    return JsonResponse(results, status=200 if healthy else 503)

@@ -7,11 +7,19 @@ scope, so a change anywhere in scope is seen on the next request. What the cache
 only time itself (a clock passing its due time with nobody touching the case): the counts carry the
 instant they were computed at, and the card links pass that instant to the case list (`at=`), which
 then applies the same conditions at the same instant, so card and list still show the same number.
+
+Availability: the cache is an optimisation, never a dependency. When it raises (Redis down or slow
+past its socket timeout) the overview is computed uncached, and a bump that fails after commit is
+logged, never raised: the save is committed and the user sees it saved. The failed team is remembered
+in this process and bumped again before the next read here, so that read recomputes; another process
+serves at most TTL_SECONDS-old counts for it (its entry expires), and a restarted Redis without
+persistence has no entries at all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import datetime
 
 from django.core.cache import cache
@@ -22,6 +30,8 @@ from django.utils import timezone
 
 from ..models import Case, CaseEvent
 
+logger = logging.getLogger(__name__)
+
 TTL_SECONDS = 60
 
 
@@ -29,14 +39,40 @@ def _generation_key(team_id: int) -> str:
     return f"dashboard:generation:{team_id}"
 
 
-def team_generation_bump(team_id: int | None) -> None:
-    if team_id is None:
-        return
+# Teams whose bump failed in this process; bumped again before the next read (see the module doc).
+_failed_bumps: set[int] = set()
+
+
+def _bump(team_id: int) -> None:
     key = _generation_key(team_id)
     try:
         cache.incr(key)
-    except ValueError:
+    except ValueError:  # no generation yet
         cache.set(key, 1, None)
+
+
+def team_generation_bump(team_id: int | None) -> None:
+    """Invalidate the team's cached counts. Never raises: it runs after commit, when the change is saved."""
+    if team_id is None:
+        return
+    try:
+        _bump(team_id)
+    except Exception:
+        _failed_bumps.add(team_id)
+        logger.warning("Dashboard cache bump failed for team %s; the next read recomputes.", team_id, exc_info=True)
+    else:
+        _failed_bumps.discard(team_id)
+
+
+def _retry_failed_bumps() -> bool:
+    """True when no failed bump is outstanding in this process (the cached counts may be used)."""
+    for team_id in list(_failed_bumps):
+        try:
+            _bump(team_id)
+        except Exception:
+            return False
+        _failed_bumps.discard(team_id)
+    return True
 
 
 def _bump_after_commit(team_id: int | None) -> None:
@@ -55,14 +91,25 @@ def _case_saved(sender, instance: Case, **kwargs) -> None:
 
 
 def cached(scope: tuple, team_ids: list[int], compute) -> tuple[object, datetime]:
-    """`compute(now)` once per TTL and per generation of the teams in scope; returns (value, now)."""
-    generations = cache.get_many([_generation_key(pk) for pk in team_ids])
-    signature = repr((scope, sorted(team_ids), sorted(generations.items())))
-    key = "dashboard:counts:" + hashlib.sha256(signature.encode()).hexdigest()
-    hit = cache.get(key)
+    """`compute(now)` once per TTL and per generation of the teams in scope; returns (value, now).
+    Computes uncached when the cache fails (see the module doc)."""
+    try:
+        if not _retry_failed_bumps():
+            raise ConnectionError("a failed dashboard cache bump is still outstanding")
+        generations = cache.get_many([_generation_key(pk) for pk in team_ids])
+        signature = repr((scope, sorted(team_ids), sorted(generations.items())))
+        key = "dashboard:counts:" + hashlib.sha256(signature.encode()).hexdigest()
+        hit = cache.get(key)
+    except Exception:
+        logger.warning("Dashboard cache unavailable; counting uncached.", exc_info=True)
+        now = timezone.now()
+        return compute(now), now
     if hit is not None:
         return hit
     now = timezone.now()
     value = (compute(now), now)
-    cache.set(key, value, TTL_SECONDS)
+    try:
+        cache.set(key, value, TTL_SECONDS)
+    except Exception:
+        logger.warning("Dashboard cache write failed; the next read counts again.", exc_info=True)
     return value
