@@ -2,7 +2,7 @@
 
 from .access import AccessLog
 from .case import Case, CaseEvent, JournalEntry
-from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
+from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
 from .notifications import Notification, OutboxMessage
 from .people import ContactPerson, Employee, Employer, Team
 from .referral import Referral
@@ -28,4 +28,5 @@ __all__ = [
     "DutyShift",
     "PhoneCall",
     "ShiftSwap",
+    "SweepRun",
 ]
