@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     AccessLog,
@@ -19,6 +20,7 @@ from .models import (
     PhoneCall,
     Referral,
     ShiftSwap,
+    SweepRun,
     Team,
 )
 
@@ -115,18 +117,39 @@ class DeadlineEventInline(admin.TabularInline):
     model = DeadlineEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "actor", "kind", "note"]
+    readonly_fields = ["at", "occurrence", "actor", "kind", "note", "recorded_at"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
+class SweepFailingFilter(admin.SimpleListFilter):
+    """Rows the deadline sweep could not process: isolated, pushed back, listed here until they pass."""
+
+    title = _("deadline sweep")
+    parameter_name = "sweep"
+
+    def lookups(self, request, model_admin):
+        return [("failing", _("fails in the sweep"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failing":
+            return queryset.filter(sweep_failures__gt=0)
+        return queryset
+
+
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyAdmin):
-    list_display = ["case", "kind", "state", "due_at", "met_at"]
-    list_filter = ["state", "kind"]
+    list_display = ["case", "kind", "state", "occurrence", "due_at", "next_check_at", "met_at", "sweep_failures",
+                    "sweep_error"]
+    list_filter = [SweepFailingFilter, "state", "kind"]
     search_fields = ["case__reference"]
     inlines = [DeadlineEventInline]
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(ReadOnlyAdmin):
+    list_display = ["name", "finished_at", "processed", "failed", "duration_s"]
 
 
 @admin.register(Notification)

@@ -167,8 +167,16 @@ class CaseEditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_absence_day"].validators.append(not_in_future)
+        self.fields["first_contact_at"].help_text = _(
+            "Correcting a date recomputes the running deadlines that start from it.")
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_first_contact_at(self):
+        value = self.cleaned_data["first_contact_at"]
+        if value and value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("The first contact cannot be in the future."))
+        return value
 
 
 class ScreeningForm(ScreeningFields):

@@ -19,6 +19,7 @@ import time as time_module
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -203,6 +204,27 @@ def _sweep_batch(rows: list[Deadline], now: datetime, calendar: duetime.WorkCale
     return failed
 
 
+FAILING_TEAMS_KEY = "deadlines:failing-teams"
+
+
+def _publish_failing_teams() -> None:
+    """Tell the team overviews which teams have rows the sweep cannot process (shared cache), so the
+    overview asks the database only when there is something to show. A cache that is down costs the
+    overview its notice, never the sweep its run; the admin and /healthz still list the rows."""
+    teams = sorted(set(Deadline.objects.filter(sweep_failures__gt=0).values_list("case__team_id", flat=True)))
+    try:
+        cache.set(FAILING_TEAMS_KEY, teams, timeout=None)
+    except Exception:
+        logger.warning("Could not publish the teams with failing deadlines.", exc_info=True)
+
+
+def failing_teams() -> set[int]:
+    try:
+        return set(cache.get(FAILING_TEAMS_KEY) or ())
+    except Exception:
+        return set()
+
+
 def sweep_deadlines(*, now: datetime | None = None, batch: int = BATCH, max_batches: int = 1000) -> int:
     """Process every row that is due. Returns the number of rows processed (failed rows included: they
     are recorded with their error and pushed back). Records the completed run for /healthz."""
@@ -220,6 +242,7 @@ def sweep_deadlines(*, now: datetime | None = None, batch: int = BATCH, max_batc
             failures += len(failed)
             if len(rows) < batch:
                 break
+    _publish_failing_teams()
     SweepRun.objects.update_or_create(name=SWEEP_NAME, defaults={
         "started_at": now, "finished_at": timezone.now(), "processed": processed, "failed": failures,
         "duration_s": round(time_module.monotonic() - started, 3),

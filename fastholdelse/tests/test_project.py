@@ -53,6 +53,9 @@ def test_healthz_is_json_with_database_and_broker(client):
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_healthz_is_200_with_redis_up(client):
+    from cases.sweep import sweep_deadlines
+
+    sweep_deadlines()
     assert client.get("/healthz").status_code == 200
 
 
