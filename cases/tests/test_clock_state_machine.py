@@ -218,3 +218,20 @@ def test_the_invariant_check_reports_a_broken_row(time_machine, team, consultant
     Deadline.objects.filter(pk=first.pk)
     assert deadline_invariant_violations() == [
         f"deadline {first.pk} (first_meeting, occurrence 1): breached without breached_at"]
+
+
+def test_the_case_page_says_paused_since_why_and_the_new_due_time_after_resume(client, time_machine, team, consultant):
+    from django.urls import reverse
+
+    case, first = first_meeting(time_machine, team, consultant, at=local(2026, 3, 12, 15, 0))
+    time_machine.move_to(local(2026, 3, 13, 15, 0), tick=False)
+    deadlines.deadline_pause(deadline=first, actor=consultant, reason="Venter på lægeerklæring")
+    client.force_login(consultant)
+    page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "på pause siden 13/03/2026 15:00: Venter på lægeerklæring" in page
+    time_machine.move_to(local(2026, 3, 16, 9, 0), tick=False)
+    deadlines.deadline_resume(deadline=first, actor=consultant)
+    client.force_login(consultant)
+    page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "+ pause 18 arbejdstimer" in page
+    assert "udløber nu 17/03/2026 09:00" in page
