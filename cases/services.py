@@ -250,12 +250,14 @@ def case_update(*, case: Case, actor, fields: dict) -> Case:
         "source", "first_contact_at", "first_absence_day", "functional_limitations", "health_note", "employer",
         "employer_contact",
     }
-    unknown = set(fields) - allowed
+    clock_facts = {"fast_track_request_at"}  # not stored on the case: the start of its running clock
+    unknown = set(fields) - allowed - clock_facts
     if unknown:
         raise ValueError(f"case_update cannot change {sorted(unknown)}")
     stored = Case.objects.select_for_update().get(pk=case.pk)
     _check_case_dates(stored, fields)
-    changed = {name: (getattr(stored, name), value) for name, value in fields.items() if getattr(stored, name) != value}
+    changed = {name: (getattr(stored, name), value) for name, value in fields.items()
+               if name in allowed and getattr(stored, name) != value}
     for name, (_old, new) in changed.items():
         setattr(stored, name, new)
         setattr(case, name, new)
@@ -263,6 +265,11 @@ def case_update(*, case: Case, actor, fields: dict) -> Case:
         stored.save(update_fields=list(changed))
         labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in changed)
         event_record(case=stored, actor=actor, kind="case_edited", summary=_("Changed: %(fields)s.") % {"fields": labels})
+    if fields.get("fast_track_request_at") is not None:
+        running = stored.deadlines.unfinished().filter(kind="fast_track_conversation").first()
+        if running is not None and running.start_at != fields["fast_track_request_at"]:
+            changed["fast_track_request_at"] = (running.start_at, fields["fast_track_request_at"])
+    if changed:
         from .deadline_facts import deadlines_follow_facts
 
         deadlines_follow_facts(case=stored, actor=actor, changed=changed)

@@ -123,3 +123,15 @@ def test_bad_dates_get_a_danish_message_next_to_the_field_and_keep_the_input(cli
     future = (datetime.now(CPH) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     page = client.post(reverse("cases:edit", args=[case.reference]), edit_data(case, first_contact_at=future)).content.decode()
     assert "Første kontakt kan ikke ligge i fremtiden." in page
+
+
+def test_the_edit_form_corrects_the_fast_track_request_time(client, world):
+    case = world["case"]
+    clock = deadlines.deadline_open(case=case, kind="fast_track_conversation", start=local(2026, 3, 16, 9, 0))
+    client.force_login(world["mette"])
+    form = client.get(reverse("cases:edit", args=[case.reference])).content.decode()
+    assert 'name="fast_track_request_at"' in form and "Anmodning om fast track modtaget" in form
+    client.post(reverse("cases:edit", args=[case.reference]), edit_data(case, fast_track_request_at="2026-03-12T09:00"))
+    clock.refresh_from_db()
+    assert clock.start_at == local(2026, 3, 12, 9, 0)
+    assert "tidspunktet for anmodningen om fast track blev rettet" in case.events.get(kind="deadline_recomputed").summary
