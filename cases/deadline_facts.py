@@ -50,7 +50,7 @@ def fact_start(value: datetime | date) -> datetime:
     """A clock's start from a fact: a day starts at 00:00 local time."""
     if isinstance(value, datetime):
         return value
-    return deadlines._start_of_day(value)
+    return deadlines.start_of_day(value)
 
 
 @transaction.atomic

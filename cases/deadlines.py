@@ -180,7 +180,8 @@ def deadline_reschedule(*, deadline: Deadline, actor, start: datetime, why: str)
     return _transition(deadline, actor=actor, change=change)
 
 
-def _start_of_day(day: date) -> datetime:
+def start_of_day(day: date) -> datetime:
+    """A day-based clock starts at 00:00 local time on its day."""
     return timezone.make_aware(datetime.combine(day, time(0, 0)))
 
 
@@ -189,7 +190,7 @@ def deadlines_on_case_open(*, case: Case, actor) -> None:
     first absence day when it is known."""
     deadline_open(case=case, kind=Kind.FIRST_MEETING, start=case.first_contact_at, actor=actor)
     if case.first_absence_day:
-        start = _start_of_day(case.first_absence_day)
+        start = start_of_day(case.first_absence_day)
         deadline_open(case=case, kind=Kind.ORDINARY_FOLLOW_UP, start=start, actor=actor)
         deadline_open(case=case, kind=Kind.ABSENCE_CONVERSATION, start=start, actor=actor)
 
