@@ -235,3 +235,29 @@ def test_the_case_page_says_paused_since_why_and_the_new_due_time_after_resume(c
     page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert "+ pause 18 arbejdstimer" in page
     assert "udløber nu 17/03/2026 09:00" in page
+
+
+def test_the_repair_migration_fixes_rows_broken_by_the_old_code(time_machine, team, consultant):
+    import importlib
+
+    from django.apps import apps
+
+    case, first = first_meeting(time_machine, team, consultant)
+    Deadline.objects.filter(pk=first.pk).update(state=Deadline.State.BREACHED, breached_at=None, next_check_at=None)
+    importlib.import_module("cases.migrations.0008_clock_repair_deadlines").repair(apps, None)
+    first.refresh_from_db()
+    assert first.breached_at == first.due_at and first.next_check_at == first.due_at
+    assert deadline_invariant_violations() == []
+    sweep_deadlines()  # and the sweep processes it without an error
+    assert Deadline.objects.get(pk=first.pk).sweep_failures == 0
+
+
+def test_a_mail_queued_before_a_pause_is_not_sent_while_paused(time_machine, team, consultant):
+    case, first = first_meeting(time_machine, team, consultant)
+    time_machine.move_to(local(2026, 3, 11, 6, 0), tick=False)
+    sweep_deadlines()  # the warning mail waits for 08:00
+    deadlines.deadline_pause(deadline=first, actor=consultant, reason="Venter på lægen")
+    mail.outbox.clear()
+    time_machine.move_to(local(2026, 3, 11, 8, 5), tick=False)
+    outbox_send_due()
+    assert mail.outbox == []
