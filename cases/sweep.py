@@ -70,9 +70,12 @@ class _Batch:
         return self.leads.get(deadline.case.team_id, [])
 
     def owners(self, deadline: Deadline) -> list:
-        """Who hears about the deadline: its owner, else the case's consultant, else the team's leads."""
-        owner = deadline.owner or deadline.case.consultant
-        return [owner] if owner is not None else self.team_leads(deadline)
+        """Who hears about the deadline: its owner, else the case's consultant, else (nobody owns the case,
+        or the owner's account is closed) the team's leads."""
+        for person in (deadline.owner, deadline.case.consultant):
+            if person is not None and person.is_active:
+                return [person]
+        return self.team_leads(deadline)
 
     def drafts(self, deadline: Deadline, effects: clock.Effects, email_after: datetime) -> list[Draft]:
         url = reverse("cases:detail", args=[deadline.case.reference])
@@ -147,7 +150,7 @@ def _claim_batch(now: datetime, size: int) -> list[Deadline]:
         # Only what the messages need: the case's text and health fields stay in the database.
         "id", "kind", "title", "due_at", "state", "warned_at", "breached_at", "escalated_at", "last_reminder_on",
         "next_check_at", "occurrence", "sweep_failures", "sweep_error", "sweep_failed_at",
-        "owner__id", "owner__email", "policy__warn_before", "policy__escalate_after",
+        "owner__id", "owner__email", "owner__is_active", "case__consultant__is_active", "policy__warn_before", "policy__escalate_after",
         "case__id", "case__reference", "case__team_id", "case__employee__name", "case__consultant__id",
         "case__consultant__email",
     )

@@ -261,3 +261,13 @@ def test_a_mail_queued_before_a_pause_is_not_sent_while_paused(time_machine, tea
     time_machine.move_to(local(2026, 3, 11, 8, 5), tick=False)
     outbox_send_due()
     assert mail.outbox == []
+
+
+def test_a_consultant_who_left_is_replaced_by_the_team_leads(time_machine, team, consultant, lead):
+    case, first = first_meeting(time_machine, team, consultant)
+    consultant.is_active = False
+    consultant.save(update_fields=["is_active"])
+    time_machine.move_to(local(2026, 3, 11, 10, 5), tick=False)
+    sweep_deadlines()
+    assert list(Notification.objects.filter(kind="deadline_breach").values_list("recipient__username", flat=True)) == [
+        "birgitte"]
