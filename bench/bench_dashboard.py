@@ -247,6 +247,13 @@ def main() -> None:
 
     for team_id in Team.objects.values_list("pk", flat=True):
         team_generation_bump(team_id)
+    # No beat runs here: record a completed sweep, and tell the server a sweep is due only hourly, so /healthz
+    # (503 when no sweep completed within five intervals) answers 200 for the whole run.
+    from django.utils import timezone
+
+    from cases.models import SweepRun
+
+    SweepRun.objects.update_or_create(name="deadlines", defaults={"started_at": timezone.now(), "finished_at": timezone.now()})
     cookie = session_cookie(lead)
     from django.db import connections
 
@@ -256,7 +263,7 @@ def main() -> None:
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "fastholdelse.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
+        cwd=ROOT, env={**os.environ, **env, "DEADLINE_SWEEP_SECONDS": "3600"}, start_new_session=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"

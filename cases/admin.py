@@ -9,6 +9,7 @@ roundtable the step model and the offer catalogue) stays editable.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .access import PURPOSE_ADMINISTRATION, read_record
 from .models import (
@@ -30,6 +31,7 @@ from .models import (
     PhoneCall,
     Referral,
     ShiftSwap,
+    SweepRun,
     Team,
 )
 
@@ -75,6 +77,19 @@ class CaseFileAdmin(admin.ModelAdmin):
             if obj is not None:
                 self._log(request, detail=f"{self.opts.verbose_name} {obj.pk}", subject=self.log_subject(obj))
         return response
+
+
+class OperationsAdmin(admin.ModelAdmin):
+    """Records of the system's own jobs (sweep runs): no case data, nobody edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CaseFileInline(admin.TabularInline):
@@ -170,15 +185,36 @@ class ClosedDayAdmin(admin.ModelAdmin):
 
 class DeadlineEventInline(CaseFileInline):
     model = DeadlineEvent
-    readonly_fields = ["at", "actor", "kind", "note"]
+    readonly_fields = ["at", "occurrence", "actor", "kind", "note", "recorded_at"]
+
+
+class SweepFailingFilter(admin.SimpleListFilter):
+    """Rows the deadline sweep could not process: isolated, pushed back, listed here until they pass."""
+
+    title = _("deadline sweep")
+    parameter_name = "sweep"
+
+    def lookups(self, request, model_admin):
+        return [("failing", _("fails in the sweep"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failing":
+            return queryset.filter(sweep_failures__gt=0)
+        return queryset
 
 
 @admin.register(Deadline)
 class DeadlineAdmin(CaseFileAdmin):
-    list_display = ["case", "kind", "state", "due_at", "met_at"]
-    list_filter = ["state", "kind"]
+    list_display = ["case", "kind", "state", "occurrence", "due_at", "next_check_at", "met_at", "sweep_failures",
+                    "sweep_error"]
+    list_filter = [SweepFailingFilter, "state", "kind"]
     search_fields = ["case__reference"]
     inlines = [DeadlineEventInline]
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(OperationsAdmin):
+    list_display = ["name", "finished_at", "processed", "failed", "duration_s"]
 
 
 @admin.register(Notification)

@@ -1,22 +1,25 @@
-"""The deadline engine's services: open, meet, pause, extend and cancel clocks on a case.
+"""The deadline engine's services: open, meet, pause, resume, extend, reschedule and cancel clocks.
 
-Due times come from the pure functions in `cases.duetime`; the policies and extra closed days are
-data (admin). The sweep that warns, breaches, escalates and reminds lives in `cases.sweep`.
+Each service locks the row and runs one transition of the state machine in `cases.clock`; due times
+come from the pure functions in `cases.duetime`; the policies and extra closed days are data (admin).
+The sweep that warns, breaches, escalates and reminds lives in `cases.sweep` (same state machine);
+clocks that follow a corrected case fact in `cases.deadline_facts`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import duetime
+from . import clock, duetime
 from .audit import event_record
-from .models import Case, ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
+from .deadline_invariants import deadline_invariant_violations  # noqa: F401  (public: the benchmark uses it)
+from .models import Case, CaseEvent, ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
 
 Kind = DeadlinePolicy.Kind
 
@@ -52,20 +55,40 @@ def deadline_preview(*, kind: str, start: datetime, policy: DeadlinePolicy | Non
     )
 
 
-def _next_check(deadline: Deadline, policy: DeadlinePolicy) -> datetime:
-    return min(deadline.due_at - policy.warn_before, deadline.due_at)
+_fmt = clock.fmt
 
 
-def _log(deadline: Deadline, *, kind: str, actor=None, note: str = "", at: datetime | None = None) -> None:
-    DeadlineEvent.objects.create(deadline=deadline, at=at or timezone.now(), actor=actor, kind=kind, note=note[:500])
+def calendar_around(*moments: datetime) -> duetime.WorkCalendar:
+    """A calendar that covers every year these moments (and a due time a year later) can reach."""
+    years = [timezone.localtime(moment).year for moment in moments if moment is not None]
+    return work_calendar(years=range(min(years) - 1, max(years) + 2))
 
 
-def _case_event(deadline: Deadline, *, actor, summary: str, kind: str) -> None:
-    event_record(case=deadline.case, actor=actor, kind=kind, summary=summary)
+def _write(deadline: Deadline, effects: clock.Effects, *, actor) -> None:
+    """Store what a transition did: its events (with the occurrence) and its lines on the timeline."""
+    DeadlineEvent.objects.bulk_create([
+        DeadlineEvent(deadline=deadline, at=at, actor=actor, kind=kind, note=note, occurrence=deadline.occurrence)
+        for kind, at, note in effects.events
+    ])
+    for kind, at, summary in effects.timeline:
+        if kind == "deadline_breached":
+            # The breach is the system's fact, not the actor's (before a late meeting it lies in the
+            # past): at its own time, without moving the case's last activity.
+            CaseEvent.objects.create(case=deadline.case, actor=None, kind=kind, summary=summary[:500], at=at)
+        else:
+            event_record(case=deadline.case, actor=actor, kind=kind, summary=summary, at=at)
 
 
-def _fmt(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
+def _transition(deadline: Deadline, *, actor, change: Callable[[Deadline, datetime], clock.Effects]) -> Deadline:
+    """Run one state-machine transition on the locked row: a concurrent sweep, double click or second
+    worker waits for the lock and then sees the new state."""
+    with transaction.atomic():
+        row = Deadline.objects.select_for_update(of=("self",)).select_related("policy", "case").get(pk=deadline.pk)
+        effects = change(row, timezone.now())
+        if effects.events or effects.timeline:
+            row.save(update_fields=list(clock.FIELDS))
+            _write(row, effects, actor=actor)
+    return row
 
 
 @transaction.atomic
@@ -92,132 +115,75 @@ def deadline_open(
         case=case, policy=policy, kind=kind, title=title[:300], owner=owner, start_at=start, due_at=due_at,
         derivation=derivation[:500],
     )
-    deadline.next_check_at = _next_check(deadline, policy)
+    effects = clock.start(deadline, policy=policy, now=timezone.now())
     deadline.save()
-    _log(deadline, kind="opened", actor=actor, note=derivation)
-    _case_event(
-        deadline, actor=actor, kind="deadline_opened",
-        summary=_("Deadline started: %(title)s, due %(due)s.") % {"title": deadline.display_title, "due": _fmt(due_at)},
-    )
+    _write(deadline, effects, actor=actor)
     return deadline
 
 
-def _finish(deadline: Deadline, *, state: str, at: datetime, actor, note: str, by: str = "") -> Deadline:
-    deadline.state = state
-    deadline.next_check_at = None
-    fields = ["state", "next_check_at"]
-    if state == Deadline.State.MET:
-        deadline.met_at, deadline.met_by = at, by[:200]
-        fields += ["met_at", "met_by"]
-    deadline.save(update_fields=fields)
-    _log(deadline, kind=state, actor=actor, note=note, at=at)
-    return deadline
-
-
-@transaction.atomic
 def deadline_meet_one(*, deadline: Deadline, at: datetime, actor=None, by: str) -> Deadline:
-    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    if not deadline.is_unfinished:
-        return deadline
-    _finish(deadline, state=Deadline.State.MET, at=at, actor=actor, note=by, by=by)
-    late = at > deadline.due_at
-    _case_event(
-        deadline, actor=actor, kind="deadline_met",
-        summary=(_("Deadline met late: %(title)s (%(by)s).") if late else _("Deadline met: %(title)s (%(by)s)."))
-        % {"title": deadline.display_title, "by": by},
-    )
-    return deadline
+    """Met at `at`, the moment it really happened (a meeting's held time). An already finished clock is
+    left as it is, so a repeated call is harmless."""
+    def change(row: Deadline, now: datetime) -> clock.Effects:
+        if not row.is_unfinished:
+            return clock.Effects()
+        return clock.meet(row, now=now, at=at, by=by, policy=row.policy,
+                          calendar=calendar_around(row.paused_at or at, at, row.due_at))
+
+    return _transition(deadline, actor=actor, change=change)
 
 
 def deadline_meet(*, case: Case, kinds: Iterable[str], at: datetime, actor=None, by: str) -> list[Deadline]:
-    """Meet every unfinished clock of these kinds on the case (e.g. holding a meeting)."""
+    """Meet every unfinished clock of these kinds on the case that had started by `at` (holding a meeting
+    meets the clocks running then, not a follow-up clock a later meeting started). Held times are typed
+    to the minute, so a clock that started within that minute counts as started (a case opened at 10:00:40
+    and its meeting registered as held at 10:00)."""
+    started_by = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
     return [
         deadline_meet_one(deadline=deadline, at=at, actor=actor, by=by)
-        for deadline in case.deadlines.unfinished().filter(kind__in=list(kinds))
+        for deadline in case.deadlines.unfinished().filter(kind__in=list(kinds), start_at__lt=started_by)
     ]
 
 
-@transaction.atomic
 def deadline_cancel(*, deadline: Deadline, actor=None, reason: str) -> Deadline:
-    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    if not deadline.is_unfinished:
-        return deadline
-    _finish(deadline, state=Deadline.State.CANCELLED, at=timezone.now(), actor=actor, note=reason)
-    _case_event(
-        deadline, actor=actor, kind="deadline_cancelled",
-        summary=_("Deadline cancelled: %(title)s (%(reason)s).") % {"title": deadline.display_title, "reason": reason},
-    )
-    return deadline
+    def change(row: Deadline, now: datetime) -> clock.Effects:
+        return clock.cancel(row, now=now, reason=reason) if row.is_unfinished else clock.Effects()
+
+    return _transition(deadline, actor=actor, change=change)
 
 
-@transaction.atomic
 def deadline_pause(*, deadline: Deadline, actor, reason: str) -> Deadline:
     """Stop the clock while waiting for something; the paused time is added on resume."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for the pause.")})
-    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
-    if deadline.state not in (Deadline.State.OPEN, Deadline.State.BREACHED):
-        raise ValidationError(_("Only a running deadline can be paused."))
-    deadline.state = Deadline.State.PAUSED
-    deadline.paused_at = timezone.now()
-    deadline.pause_reason = reason[:300]
-    deadline.next_check_at = None
-    deadline.save(update_fields=["state", "paused_at", "pause_reason", "next_check_at"])
-    _log(deadline, kind="paused", actor=actor, note=reason)
-    _case_event(deadline, actor=actor, kind="deadline_paused",
-                summary=_("Deadline paused: %(title)s (%(reason)s).") % {"title": deadline.display_title, "reason": reason})
-    return deadline
+    return _transition(deadline, actor=actor, change=lambda row, now: clock.pause(row, now=now, reason=reason))
 
 
-@transaction.atomic
 def deadline_resume(*, deadline: Deadline, actor) -> Deadline:
-    deadline = Deadline.objects.select_for_update().select_related("policy").get(pk=deadline.pk)
-    if deadline.state != Deadline.State.PAUSED:
-        raise ValidationError(_("The deadline is not paused."))
-    now = timezone.now()
-    paused_for = now - deadline.paused_at
-    deadline.due_at += paused_for
-    deadline.state = Deadline.State.OPEN if deadline.due_at > now else Deadline.State.BREACHED
-    deadline.derivation = (deadline.derivation + " " + _("+ paused %(hours)s h") % {
-        "hours": round(paused_for.total_seconds() / 3600, 1)})[:500]
-    deadline.next_check_at = now if deadline.state == Deadline.State.BREACHED else _next_check(deadline, deadline.policy)
-    deadline.paused_at = None
-    deadline.save(update_fields=["due_at", "state", "derivation", "next_check_at", "paused_at"])
-    _log(deadline, kind="resumed", actor=actor)
-    _case_event(deadline, actor=actor, kind="deadline_resumed",
-                summary=_("Deadline resumed: %(title)s, now due %(due)s.") % {
-                    "title": deadline.display_title, "due": _fmt(deadline.due_at)})
-    return deadline
+    def change(row: Deadline, now: datetime) -> clock.Effects:
+        calendar = calendar_around(row.paused_at, now, row.due_at) if row.paused_at else None
+        return clock.resume(row, policy=row.policy, now=now, calendar=calendar)
+
+    return _transition(deadline, actor=actor, change=change)
 
 
-@transaction.atomic
 def deadline_extend(*, deadline: Deadline, actor, new_due_at: datetime, reason: str) -> Deadline:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for the extension.")})
-    deadline = Deadline.objects.select_for_update().select_related("policy").get(pk=deadline.pk)
-    if not deadline.is_unfinished:
-        raise ValidationError(_("Only an unfinished deadline can be extended."))
-    now = timezone.now()
-    if new_due_at <= now:
-        raise ValidationError({"new_due_at": _("The new due time must lie in the future.")})
-    if new_due_at <= deadline.due_at:
-        raise ValidationError({"new_due_at": _("An extension must move the due time later.")})
-    old = deadline.due_at
-    deadline.due_at = new_due_at
-    deadline.derivation = (_("Extended from %(old)s: %(reason)s") % {"old": _fmt(old), "reason": reason})[:500]
-    if deadline.state == Deadline.State.BREACHED:
-        deadline.state = Deadline.State.OPEN
-    deadline.warned_at = None
-    deadline.next_check_at = _next_check(deadline, deadline.policy)
-    deadline.save(update_fields=["due_at", "derivation", "state", "warned_at", "next_check_at"])
-    _log(deadline, kind="extended", actor=actor, note=reason)
-    _case_event(deadline, actor=actor, kind="deadline_extended",
-                summary=_("Deadline extended: %(title)s, from %(old)s to %(new)s (%(reason)s).") % {
-                    "title": deadline.display_title, "old": _fmt(old), "new": _fmt(new_due_at), "reason": reason})
-    return deadline
+    return _transition(deadline, actor=actor, change=lambda row, now: clock.extend(
+        row, policy=row.policy, now=now, new_due_at=new_due_at, reason=reason))
 
 
-def _start_of_day(day: date) -> datetime:
+def deadline_reschedule(*, deadline: Deadline, actor, start: datetime, why: str) -> Deadline:
+    """Recompute the due time from a corrected start (first contact, first absence day, request time)."""
+    def change(row: Deadline, now: datetime) -> clock.Effects:
+        if not row.is_unfinished:
+            return clock.Effects()
+        due = deadline_preview(kind=row.kind, start=start, policy=row.policy)
+        return clock.reschedule(row, policy=row.policy, now=now, start_at=start, due_at=due.due_at,
+                                derivation=due.explain(), why=why)
+
+    return _transition(deadline, actor=actor, change=change)
+
+
+def start_of_day(day: date) -> datetime:
+    """A day-based clock starts at 00:00 local time on its day."""
     return timezone.make_aware(datetime.combine(day, time(0, 0)))
 
 
@@ -226,7 +192,7 @@ def deadlines_on_case_open(*, case: Case, actor) -> None:
     first absence day when it is known."""
     deadline_open(case=case, kind=Kind.FIRST_MEETING, start=case.first_contact_at, actor=actor)
     if case.first_absence_day:
-        start = _start_of_day(case.first_absence_day)
+        start = start_of_day(case.first_absence_day)
         deadline_open(case=case, kind=Kind.ORDINARY_FOLLOW_UP, start=start, actor=actor)
         deadline_open(case=case, kind=Kind.ABSENCE_CONVERSATION, start=start, actor=actor)
 
@@ -260,14 +226,25 @@ def deadline_record_met(*, deadline: Deadline, actor, at: datetime, note: str = 
 
 
 def information_form_sent(*, case: Case, actor, sent_at: datetime) -> Deadline | None:
-    """The information form went to the citizen: its 8-day answer clock starts (SDL § 11)."""
+    """The information form went to the citizen: its 8-day answer clock starts (SDL § 11). A double
+    submit (same time) gives the same clock back; the case row lock and a partial unique index keep it
+    to one running clock even when two requests arrive together."""
     if sent_at > timezone.now():
         raise ValidationError({"sent_at": _("The time cannot be in the future.")})
-    if not case.is_open:
-        raise ValidationError(_("The case is closed."))
-    if case.deadlines.unfinished().filter(kind=Kind.INFORMATION_FORM).exists():
-        raise ValidationError(_("An information form is already waiting for an answer."))
-    return deadline_open(case=case, kind=Kind.INFORMATION_FORM, start=sent_at, actor=actor)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.is_open:
+            raise ValidationError(_("The case is closed."))
+        running = locked.deadlines.unfinished().filter(kind=Kind.INFORMATION_FORM).first()
+        if running is not None:
+            if running.start_at == sent_at:
+                return running
+            raise ValidationError(_("An information form is already waiting for an answer."))
+        try:
+            with transaction.atomic():
+                return deadline_open(case=locked, kind=Kind.INFORMATION_FORM, start=sent_at, actor=actor)
+        except IntegrityError:  # a concurrent request won the race (databases without row locks)
+            return locked.deadlines.unfinished().get(kind=Kind.INFORMATION_FORM)
 
 
 def duration_text(delta: timedelta) -> str:

@@ -298,3 +298,89 @@ def next_working_time(
     if not (calendar.is_working_day(d) and local.time() < day_start):
         d = calendar.next_working_day(d + timedelta(days=1))
     return _to_utc(datetime.combine(d, day_start))
+
+
+# --- pausing a clock: the stopped time, counted in the clock's own calendar ---------------------
+
+
+def working_time_between(start: datetime, end: datetime, calendar: WorkCalendar) -> timedelta:
+    """How much working time lies between two moments: all 24 wall-clock hours of a working day, none
+    of a closed day (the same measure `compute_due` uses for working-hour clocks)."""
+    if end <= start:
+        return timedelta(0)
+    cursor, stop = _local(start).replace(tzinfo=None), _local(end).replace(tzinfo=None)
+    total = timedelta(0)
+    while cursor < stop:
+        midnight = datetime.combine(cursor.date() + timedelta(days=1), time())
+        piece_end = min(midnight, stop)
+        if calendar.is_working_day(cursor.date()):
+            total += piece_end - cursor
+        cursor = piece_end
+    return total
+
+
+def add_working_time(moment: datetime, amount: timedelta, calendar: WorkCalendar) -> datetime:
+    """`moment` plus `amount` of working time (closed days do not count). Ends at 24:00 of a working
+    day rather than jumping to the next one, like `compute_due`."""
+    cursor, remaining = _local(moment).replace(tzinfo=None), amount
+    if remaining <= timedelta(0):
+        return moment
+    while True:
+        midnight = datetime.combine(cursor.date() + timedelta(days=1), time())
+        if calendar.is_working_day(cursor.date()):
+            if remaining <= midnight - cursor:
+                break
+            remaining -= midnight - cursor
+        cursor = midnight
+    return _to_utc(cursor + remaining)
+
+
+@dataclass(frozen=True)
+class PauseShift:
+    due_at: datetime  # UTC
+    added: str  # for people: "18 working hours", "2 days"
+
+
+def shift_for_pause(
+    *, due_at: datetime, paused_at: datetime, resumed_at: datetime, unit: Unit, mode: CalendarMode,
+    calendar: WorkCalendar,
+) -> PauseShift:
+    """The due time after a pause from `paused_at` to `resumed_at`, counted in the clock's calendar.
+
+    - hours on the clock: the wall-clock time paused is added;
+    - working hours: only the working time paused is added, to the due time in working time (a pause over
+      a weekend adds nothing for Saturday and Sunday);
+    - days or weeks: the calendar days the clock stood still (working days only for a working-day
+      clock) move the end day, which still runs to 23:59 and moves off a closed day.
+    """
+    unit, mode = Unit(unit), CalendarMode(mode)
+    if resumed_at <= paused_at:
+        return PauseShift(due_at=due_at, added=_("nothing"))
+    if unit is Unit.HOURS and mode is CalendarMode.CLOCK:
+        paused = resumed_at - paused_at
+        return PauseShift(due_at=due_at + paused, added=_hours_text(paused, working=False))
+    if unit is Unit.HOURS:
+        paused = working_time_between(paused_at, resumed_at, calendar)
+        return PauseShift(due_at=add_working_time(due_at, paused, calendar), added=_hours_text(paused, working=True))
+    first, last = _local(paused_at).date(), _local(resumed_at).date()
+    end = _local(due_at).date()
+    if mode is CalendarMode.WORKING:
+        stood = sum(1 for n in range((last - first).days) if calendar.is_working_day(first + timedelta(days=n)))
+        for _n in range(stood):
+            end = calendar.next_working_day(end + timedelta(days=1))
+        added = ngettext("%(n)s working day", "%(n)s working days", stood) % {"n": stood}
+    else:
+        stood = (last - first).days
+        end = calendar.next_working_day(end + timedelta(days=stood))
+        added = ngettext("%(n)s day", "%(n)s days", stood) % {"n": stood}
+    if stood == 0:
+        return PauseShift(due_at=due_at, added=added)
+    return PauseShift(due_at=_to_utc(datetime.combine(end, END_OF_DAY)), added=added)
+
+
+def _hours_text(delta: timedelta, *, working: bool) -> str:
+    hours = round(delta.total_seconds() / 3600, 1)
+    shown = int(hours) if hours == int(hours) else hours
+    if working:
+        return ngettext("%(n)s working hour", "%(n)s working hours", int(hours) if hours == int(hours) else 2) % {"n": shown}
+    return ngettext("%(n)s hour", "%(n)s hours", int(hours) if hours == int(hours) else 2) % {"n": shown}

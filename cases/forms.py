@@ -167,8 +167,24 @@ class CaseEditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["first_absence_day"].validators.append(not_in_future)
+        self.fields["first_contact_at"].help_text = _(
+            "Correcting a date recomputes the running deadlines that start from it.")
+        # The fast-track request time is the start of the running fast-track clock (a request that came
+        # by another channel than the product's form may need its time corrected).
+        running = self.instance.pk and self.instance.deadlines.unfinished().filter(kind="fast_track_conversation").first()
+        if running:
+            self.fields["fast_track_request_at"] = forms.DateTimeField(
+                label=_("Fast-track request received"), widget=DATETIME_INPUT, initial=running.start_at,
+                validators=[_not_future_moment],
+            )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean_first_contact_at(self):
+        value = self.cleaned_data["first_contact_at"]
+        if value and value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("The first contact cannot be in the future."))
+        return value
 
 
 class ScreeningForm(ScreeningFields):

@@ -123,11 +123,12 @@ class Draft:
     deadline: object = None
     email: bool = True
     email_after: datetime | None = None
+    occurrence: int | None = None  # of the deadline, for a notice about one
 
     def notification(self) -> Notification:
         return Notification(
             recipient=self.recipient, kind=self.kind, title=self.title[:200], body=self.body, url=self.url, case=self.case,
-            deadline=self.deadline, dedup_key=self.dedup_key[:200],
+            deadline=self.deadline, dedup_key=self.dedup_key[:200], occurrence=self.occurrence,
         )
 
     def mail(self) -> OutboxMessage | None:
@@ -138,7 +139,7 @@ class Draft:
         return OutboxMessage(
             dedup_key=f"mail:{self.dedup_key}"[:200], to=[self.recipient.email], subject=self.title[:300], text=text,
             html=_html_mail(title=self.title, body=self.body, link=link), attachments=[], headers={}, case=self.case,
-            deadline=self.deadline, send_after=self.email_after or timezone.now(),
+            deadline=self.deadline, deadline_occurrence=self.occurrence, send_after=self.email_after or timezone.now(),
         )
 
 
@@ -207,12 +208,19 @@ def notifications_mark_read(*, user, ids: Sequence[int] | None = None) -> int:
 
 
 def _still_relevant(message: OutboxMessage) -> bool:
-    """A reminder about a deadline that has been met or cancelled meanwhile is not sent."""
+    """Re-checked right before sending: a mail about a deadline that has been met, cancelled or paused
+    meanwhile is not sent, nor one about an earlier occurrence (the due time it names was extended or the
+    clock resumed with a new one)."""
     if message.deadline_id is None:
         return True
     from .models import Deadline
 
-    state = Deadline.objects.filter(pk=message.deadline_id).values_list("state", flat=True).first()
+    current = Deadline.objects.filter(pk=message.deadline_id).values_list("state", "occurrence").first()
+    if current is None:
+        return False
+    state, occurrence = current
+    if message.deadline_occurrence is not None and message.deadline_occurrence != occurrence:
+        return False
     return state in (Deadline.State.OPEN, Deadline.State.BREACHED)
 
 

@@ -211,24 +211,60 @@ def _screening_summary(case: Case) -> str:
 
 @transaction.atomic
 def case_update(*, case: Case, actor, fields: dict) -> Case:
-    """Edit ordinary fields. Team, consultant and status change through their own services."""
+    """Edit ordinary fields. Team, consultant and status change through their own services.
+
+    Compares with the stored row (locked), never with `case`: a ModelForm's is_valid() has already
+    written the new values into its instance. Corrected dates move the clocks that start from them
+    (`cases.deadline_facts`)."""
     allowed = {
         "source", "first_contact_at", "first_absence_day", "functional_limitations", "health_note", "employer",
         "employer_contact",
     }
-    unknown = set(fields) - allowed
+    clock_facts = {"fast_track_request_at"}  # not stored on the case: the start of its running clock
+    unknown = set(fields) - allowed - clock_facts
     if unknown:
         raise ValueError(f"case_update cannot change {sorted(unknown)}")
-    if fields.get("first_absence_day") and fields["first_absence_day"] > timezone.localdate():
-        raise ValidationError({"first_absence_day": _("The first absence day cannot be in the future.")})
-    changed = [name for name, value in fields.items() if getattr(case, name) != value]
-    for name in changed:
-        setattr(case, name, fields[name])
+    stored = Case.objects.select_for_update().get(pk=case.pk)
+    _check_case_dates(stored, fields)
+    changed = {name: (getattr(stored, name), value) for name, value in fields.items()
+               if name in allowed and getattr(stored, name) != value}
+    for name, (_old, new) in changed.items():
+        setattr(stored, name, new)
+        setattr(case, name, new)
     if changed:
-        case.save(update_fields=changed)
+        stored.save(update_fields=list(changed))
         labels = ", ".join(str(Case._meta.get_field(name).verbose_name) for name in changed)
-        event_record(case=case, actor=actor, kind="case_edited", summary=_("Changed: %(fields)s.") % {"fields": labels})
+        event_record(case=stored, actor=actor, kind="case_edited", summary=_("Changed: %(fields)s.") % {"fields": labels})
+    if fields.get("fast_track_request_at") is not None:
+        running = stored.deadlines.unfinished().filter(kind="fast_track_conversation").first()
+        if running is not None and running.start_at != fields["fast_track_request_at"]:
+            changed["fast_track_request_at"] = (running.start_at, fields["fast_track_request_at"])
+    if changed:
+        from .deadline_facts import deadlines_follow_facts
+
+        deadlines_follow_facts(case=stored, actor=actor, changed=changed)
+        case.last_activity_at = stored.last_activity_at
     return case
+
+
+def _check_case_dates(stored: Case, fields: dict) -> None:
+    """Dates that cannot be: in the future, or a first contact after the first meeting was held."""
+    errors = {}
+    if fields.get("first_absence_day") and fields["first_absence_day"] > timezone.localdate():
+        errors["first_absence_day"] = _("The first absence day cannot be in the future.")
+    contact = fields.get("first_contact_at")
+    if contact is not None:
+        if contact > timezone.now() + timedelta(minutes=5):
+            errors["first_contact_at"] = _("The first contact cannot be in the future.")
+        else:
+            held = (stored.deadlines.filter(kind="first_meeting", state="met", met_at__lt=contact)
+                    .values_list("met_at", flat=True).first())
+            if held is not None:
+                errors["first_contact_at"] = _(
+                    "The first contact cannot lie after the first meeting (%(held)s).") % {
+                    "held": timezone.localtime(held).strftime("%d/%m/%Y %H:%M")}
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

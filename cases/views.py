@@ -187,7 +187,8 @@ def case_edit(request, reference):
     form = CaseEditForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_update(case=case, actor=request.user, fields={n: form.cleaned_data[n] for n in form.changed_data})
+            # The service compares with the stored row: is_valid() has already written into `case`.
+            services.case_update(case=case, actor=request.user, fields=dict(form.cleaned_data))
         except ValidationError as error:
             apply_validation_error(form, error)
         else:

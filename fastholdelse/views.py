@@ -8,15 +8,21 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
+
+# The sweep counts as stuck when it has not completed for this many beat intervals.
+SWEEP_LATE_AFTER_INTERVALS = 5
+
 
 
 # --- Probes ---------------------------------------------------------------------------------------
@@ -94,9 +100,42 @@ def probe_all(timeout: float | None = None) -> dict[str, str]:
     return results
 
 
+def _sweep() -> dict:
+    """The deadline sweep's last completed run: "ok", "late" (none within five intervals) or "never".
+    Two indexed single-row reads, so the check stays cheap."""
+    from cases.models import Deadline, SweepRun
+
+    run = SweepRun.objects.filter(name="deadlines").values("finished_at", "processed", "failed", "duration_s").first()
+    failing = Deadline.objects.filter(sweep_failures__gt=0).count()
+    if run is None:
+        return {"sweep": "never", "sweep_failing_rows": failing}
+    age = timezone.now() - run["finished_at"]
+    late = age > timedelta(seconds=settings.DEADLINE_SWEEP_SECONDS * SWEEP_LATE_AFTER_INTERVALS)
+    return {
+        "sweep": "late" if late else "ok",
+        "sweep_last_completed_at": run["finished_at"].isoformat(),
+        "sweep_age_s": round(age.total_seconds(), 1),
+        "sweep_processed": run["processed"],
+        "sweep_failed": run["failed"],
+        "sweep_duration_s": run["duration_s"],
+        "sweep_failing_rows": failing,
+    }
+
+
 def healthz(request):
-    """JSON for load balancers and monitors: each part ("ok", "down" or "timeout") and 200 when all are
-    ok, else 503. It answers within HEALTHZ_TIMEOUT_SECONDS whatever is down."""
-    results = probe_all()
-    healthy = all(state == "ok" for state in results.values())
-    return JsonResponse(results, status=200 if healthy else 503)
+    """JSON for load balancers and monitors: each part ("ok", "down" or "timeout"), and the deadline sweep's
+    last completed run. 200 when the database, broker and cache answer and the sweep completed within five
+    sweep intervals (DEADLINE_SWEEP_SECONDS), else 503. The probes answer within HEALTHZ_TIMEOUT_SECONDS
+    whatever is down. Rows the sweep could not process are isolated and counted (`sweep_failing_rows`),
+    not a reason for 503."""
+    body: dict = probe_all()
+    healthy = all(state == "ok" for state in body.values())
+    sweep_ok = False
+    if body["database"] == "ok":
+        try:
+            body.update(_sweep())
+            sweep_ok = body["sweep"] == "ok"
+        except Exception:  # e.g. not migrated yet
+            logger.warning("Could not read the sweep's last run.", exc_info=True)
+            body["sweep"] = "unknown"
+    return JsonResponse(body, status=200 if healthy and sweep_ok else 503)

@@ -217,3 +217,19 @@ def calls_in_period(user, *, period: Period, team: Team | None = None, consultan
     if consultant is not None:
         qs = qs.filter(taken_by=consultant)
     return qs
+
+
+def failing_deadlines(user, *, team: Team | None = None, limit: int = 20) -> list[Deadline]:
+    """Deadlines of the led teams' cases that the sweep could not process (isolated and retried with a
+    back-off): the team lead sees them until they pass. The sweep publishes which teams have any in
+    the cache, so the usual answer (none) costs no query."""
+    from ..sweep import failing_teams
+
+    flagged = failing_teams()
+    if not flagged:
+        return []
+    teams = [team] if team is not None else teams_led_by(user)
+    return list(
+        Deadline.objects.filter(sweep_failures__gt=0, case__team__in=teams)
+        .select_related("case").order_by("sweep_failed_at")[:limit]
+    )

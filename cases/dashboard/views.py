@@ -95,6 +95,8 @@ def dashboard(request):
     return render(request, "cases/dashboard/dashboard.html", {
         "overview": overview["html"], "cards": overview["cards"], "counted_at": counted_at,
         "query": request.GET.urlencode(),
+        # Not cached: a failing deadline must show at once (a partial index, one small query).
+        "failing_deadlines": selectors.failing_deadlines(request.user),
     })
 
 

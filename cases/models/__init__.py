@@ -3,7 +3,7 @@
 from ..audit import AccessLog, CaseEvent
 from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
-from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
+from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
 from .notifications import Notification, OutboxMessage
 from .people import ContactPerson, Employee, Employer, Team
 from .referral import Referral
@@ -31,4 +31,5 @@ __all__ = [
     "DutyShift",
     "PhoneCall",
     "ShiftSwap",
+    "SweepRun",
 ]

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -133,8 +135,15 @@ class Deadline(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     pause_reason = models.CharField(_("reason for the pause"), max_length=300, blank=True)
     # When the sweep must look at this row next (warning, breach, escalation, reminder); NULL once
-    # nothing more can happen (met, cancelled, paused).
+    # nothing more can happen (met, cancelled, paused). Kept by `cases.clock`, the one state machine.
     next_check_at = models.DateTimeField(null=True, blank=True)
+    # Each due time after an extension, a resume or a recomputation is a new occurrence: it warns,
+    # breaches, escalates and reminds once, and its number is in every dedup key and event.
+    occurrence = models.PositiveIntegerField(_("occurrence"), default=1, db_default=1)
+    # A row the sweep could not process: the error, when, and how often in a row (for the back-off).
+    sweep_failures = models.PositiveSmallIntegerField(_("failed sweeps in a row"), default=0, db_default=0)
+    sweep_error = models.CharField(_("last sweep error"), max_length=500, blank=True, default="", db_default="")
+    sweep_failed_at = models.DateTimeField(_("last failed sweep"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DeadlineQuerySet.as_manager()
@@ -147,6 +156,14 @@ class Deadline(models.Model):
             models.Index(fields=["next_check_at"], condition=Q(next_check_at__isnull=False), name="deadline_sweep_idx"),
             models.Index(fields=["state", "due_at"], name="deadline_state_due_idx"),
             models.Index(fields=["case", "state"], name="deadline_case_state_idx"),
+            models.Index(fields=["sweep_failed_at"], condition=Q(sweep_failures__gt=0), name="deadline_sweep_failing_idx"),
+        ]
+        constraints = [
+            # A double submit of "information form sent" can never give two running 8-day clocks.
+            models.UniqueConstraint(
+                fields=["case", "kind"], condition=Q(kind="information_form", state__in=["open", "breached", "paused"]),
+                name="deadline_one_running_information_form",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -172,8 +189,29 @@ class DeadlineEvent(models.Model):
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    kind = models.CharField(_("kind"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=30)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    occurrence = models.PositiveIntegerField(_("occurrence"), default=1, db_default=1)
+    # When it was written (`at` is when it happened: a meeting registered late is met in the past).
+    recorded_at = models.DateTimeField(default=timezone.now, db_default=Now())
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class SweepRun(models.Model):
+    """The last completed run of a periodic job (one row per job): /healthz reads it."""
+
+    name = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    processed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    duration_s = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("sweep run")
+        verbose_name_plural = _("sweep runs")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.finished_at:%Y-%m-%d %H:%M:%S}"

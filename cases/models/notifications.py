@@ -18,6 +18,8 @@ class Notification(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     deadline = models.ForeignKey("cases.Deadline", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     dedup_key = models.CharField(max_length=200, unique=True)
+    # The deadline's occurrence this notice is about (warning, breach, escalation, reminder).
+    occurrence = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -52,6 +54,8 @@ class OutboxMessage(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # Re-checked just before sending: a reminder for a deadline met meanwhile is dropped.
     deadline = models.ForeignKey("cases.Deadline", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # ...and a mail about an earlier occurrence (before an extension or a resume) is dropped too.
+    deadline_occurrence = models.PositiveIntegerField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     send_after = models.DateTimeField(_("not before"))
     lease_until = models.DateTimeField(null=True, blank=True)

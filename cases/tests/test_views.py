@@ -1,6 +1,6 @@
 """The case file in the browser's shoes: access per role, bad input, query counts, logging."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -154,13 +154,18 @@ def test_pause_then_resume_adds_the_paused_time(client, world, time_machine):
     case = world["case_nord"]
     first = case.deadlines.get(kind="first_meeting")
     client.force_login(world["mette"])
-    time_machine.move_to(timezone.now(), tick=False)
+    # On a working day: a working-hours clock paused over a weekend gets no weekend added (see
+    # test_clock_state_machine), but five hours paused on a Monday are five hours more.
+    calendar = deadlines.work_calendar()
+    day = calendar.next_working_day(timezone.localdate() + timedelta(days=1))
+    time_machine.move_to(timezone.make_aware(datetime.combine(day, time(10, 0))), tick=False)
+    client.force_login(world["mette"])
     response = client.post(reverse("cases:deadline_action", args=[case.reference, first.pk, "pause"]),
                            {f"d{first.pk}-reason": "Venter på lægens udtalelse"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and Deadline.objects.get(pk=first.pk).state == Deadline.State.PAUSED
     time_machine.shift(timedelta(hours=5))
     client.force_login(world["mette"])  # the idle session expired meanwhile
-    client.post(reverse("cases:deadline_action", args=[case.reference, first.pk, "resume"]))
+    assert client.post(reverse("cases:deadline_action", args=[case.reference, first.pk, "resume"])).status_code == 302
     resumed = Deadline.objects.get(pk=first.pk)
     assert resumed.state == Deadline.State.OPEN
     assert resumed.due_at - first.due_at == timedelta(hours=5)
@@ -201,7 +206,10 @@ def test_information_form_clock_and_recording_it_met(client, world):
     form_clock = case.deadlines.get(kind="information_form")
     assert form_clock.state == Deadline.State.OPEN
     assert timezone.localtime(form_clock.due_at).date() >= (sent + timedelta(days=8)).date()
-    again = client.post(reverse("cases:information_form_sent", args=[case.reference]), {"sent_at": sent.strftime("%Y-%m-%dT%H:%M")})
+    double = client.post(reverse("cases:information_form_sent", args=[case.reference]), {"sent_at": sent.strftime("%Y-%m-%dT%H:%M")})
+    assert double.status_code == 302 and case.deadlines.filter(kind="information_form").count() == 1  # idempotent
+    other = (sent - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    again = client.post(reverse("cases:information_form_sent", args=[case.reference]), {"sent_at": other})
     assert again.status_code == 400
     assert danish("An information form is already waiting for an answer.") in again.content.decode()
     client.post(reverse("cases:deadline_action", args=[case.reference, form_clock.pk, "met"]),

@@ -24,6 +24,9 @@ CONFIGURATION = {
     "roundtable.step", "roundtable.offer",
 }
 
+# The system's own job records: no case data, read-only.
+OPERATIONS = {"cases.sweeprun"}
+
 
 def registered() -> dict[str, admin.ModelAdmin]:
     return {
@@ -33,7 +36,7 @@ def registered() -> dict[str, admin.ModelAdmin]:
 
 
 def test_every_registered_model_is_either_case_file_or_configuration():
-    assert set(registered()) == CASE_FILE | CONFIGURATION
+    assert set(registered()) == CASE_FILE | CONFIGURATION | OPERATIONS
 
 
 @pytest.fixture
@@ -102,3 +105,12 @@ def test_configuration_stays_editable(superuser, label):
     request = type("Request", (), {"user": superuser, "method": "GET"})()
     assert not isinstance(model_admin, CaseFileAdmin)
     assert model_admin.has_change_permission(request)
+
+
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
+def test_job_records_are_read_only(superuser, label):
+    model_admin = registered()[label]
+    request = type("Request", (), {"user": superuser, "method": "GET"})()
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)

@@ -2,10 +2,13 @@
 (0.4 s, the setting HEALTHZ_TIMEOUT_SECONDS) whatever is down or hanging."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
+from cases.sweep import sweep_deadlines
 from fastholdelse import views
 from fastholdelse.celery import app as celery_app
 
@@ -31,9 +34,10 @@ def broker_down():
 
 
 def test_all_parts_ok_is_200_with_each_part_named(client):
+    sweep_deadlines()  # a fresh database has no completed sweep yet, which alone makes it 503
     response, elapsed = _get(client)
     body = response.json()
-    assert set(body) == {"database", "broker", "cache"}
+    assert {"database", "broker", "cache", "sweep"} <= set(body) and body["sweep"] == "ok"
     assert body["database"] == "ok" and body["cache"] == "ok"
     assert response.status_code == (200 if body["broker"] == "ok" else 503)
     assert elapsed < 0.5
@@ -109,3 +113,20 @@ def test_database_hanging_answers_within_the_deadline(client, monkeypatch):
     assert response.json()["database"] == "timeout"
     assert elapsed < 0.5
     time.sleep(1.1)
+
+
+@override_settings(DEADLINE_SWEEP_SECONDS=60)
+def test_healthz_reports_the_last_sweep_and_answers_503_when_it_is_stuck(client, time_machine, monkeypatch):
+    monkeypatch.setitem(views.PROBES, "broker", lambda: None)
+    never = client.get("/healthz")
+    assert never.status_code == 503 and never.json()["sweep"] == "never"
+    time_machine.move_to(timezone.now(), tick=False)
+    sweep_deadlines()
+    body = client.get("/healthz").json()
+    assert body["sweep"] == "ok" and body["sweep_failing_rows"] == 0 and "sweep_last_completed_at" in body
+    assert client.get("/healthz").status_code == 200
+    time_machine.shift(timedelta(minutes=4, seconds=59))
+    assert client.get("/healthz").status_code == 200
+    time_machine.shift(timedelta(seconds=2))
+    late = client.get("/healthz")
+    assert late.status_code == 503 and late.json()["sweep"] == "late"

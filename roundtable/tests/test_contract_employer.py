@@ -86,6 +86,8 @@ NOT_WRITTEN = {
     "cases.Employee": {"cpr", "name_folded"},
     "cases.Referral": {"reference", "cvr", "p_number", "employee_cpr"},
     "cases.OneTimeCode": {"code_hash"},
+    "cases.Deadline": {"sweep_error"},  # the sweep's own exception text
+    "cases.SweepRun": {"name"},
     "roundtable.Step": {"name", "description"},
     "roundtable.Meeting": {"agreed_step_name"},  # a copy of the step's name
     "roundtable.Placement": {"step_name"},  # likewise
