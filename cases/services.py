@@ -221,6 +221,9 @@ def case_update(*, case: Case, actor, fields: dict) -> Case:
         raise ValueError(f"case_update cannot change {sorted(unknown)}")
     if fields.get("first_absence_day") and fields["first_absence_day"] > timezone.localdate():
         raise ValidationError({"first_absence_day": _("The first absence day cannot be in the future.")})
+    # Compare with the stored row, not with the object passed in: a ModelForm's is_valid() has already
+    # written the new values into its instance, and the edit view passes that instance.
+    _lock(case)
     changed = [name for name, value in fields.items() if getattr(case, name) != value]
     for name in changed:
         setattr(case, name, fields[name])
