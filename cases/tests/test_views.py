@@ -247,6 +247,20 @@ def test_someone_elses_notification_is_404(client, world):
     assert client.get(reverse("cases:notification_open", args=[Notification.objects.get().pk])).status_code == 404
 
 
+def test_editing_a_case_saves_the_health_note_and_records_the_change(client, world):
+    """The edit form's instance is the case itself: is_valid() writes the new values into it before the
+    service compares, so the service must compare with the stored row (found by the browser journey)."""
+    case = world["case_nord"]
+    client.force_login(world["mette"])
+    response = client.post(reverse("cases:edit", args=[case.reference]), {
+        "source": case.source, "first_contact_at": timezone.localtime(case.first_contact_at).strftime("%Y-%m-%dT%H:%M"),
+        "first_absence_day": "", "functional_limitations": "", "health_note": "Diskusprolaps"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.health_note == "Diskusprolaps"
+    assert case.events.filter(kind="case_edited").exists()
+
+
 def test_closing_cancels_open_deadlines(client, world):
     case = world["case_nord"]
     client.force_login(world["mette"])
