@@ -3,7 +3,7 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -31,9 +31,8 @@ from .forms import (
 from .identifiers import validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Notification
 from .notifications import notifications_mark_read
-from .roles import is_admin
 from .selectors import case_get_visible, case_search
-from .web import PURPOSE_CASEWORK, apply_validation_error, staff_required
+from .web import PURPOSE_CASEWORK, admin_required, apply_validation_error, staff_required
 
 
 @login_required
@@ -260,7 +259,7 @@ def journal_add(request, reference):
 
 
 @login_required
-@user_passes_test(is_admin)
+@admin_required
 def access_insight(request):
     """A citizen's request for insight: every logged access to this person's cases, as CSV."""
     error = ""

@@ -1,7 +1,8 @@
-"""Project-level views: the health check."""
+"""Project-level views: the health check and the page for a refused form (CSRF)."""
 
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 
 from .celery import app as celery_app
 
@@ -31,3 +32,9 @@ def healthz(request):
         {"database": "ok" if database else "down", "broker": "ok" if broker else "down"},
         status=200 if database and broker else 503,
     )
+
+
+def csrf_failure(request, reason: str = ""):
+    """A refused form (expired page, cookies off): a Danish page in the site's layout, never Django's
+    English one. The reason stays in the server log only."""
+    return render(request, "403_csrf.html", status=403)

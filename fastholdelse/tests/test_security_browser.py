@@ -1,0 +1,35 @@
+"""In a real browser (Debian's Chromium) the Content-Security-Policy refuses nothing the app itself
+needs: no page of the app breaks its own policy (no inline script, no inline style)."""
+
+import pytest
+
+from cases.roles import Role
+from cases.tests.factories import make_case, make_team, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_no_page_violates_the_content_security_policy(page, live_server):
+    team = make_team("Nord")
+    team.receives_fast_track = True
+    team.save()
+    make_user("birgitte", role=Role.TEAM_LEAD, team=team, lead=True)
+    case = make_case(team=team, consultant=make_user("mette", team=team))
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda error: violations.append(str(error)))
+
+    page.goto(f"{live_server.url}/fast-track/")
+    page.click("button[type=submit] >> nth=-1")  # empty form: the error summary takes the focus (app.js)
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "birgitte")
+    page.fill("#id_password", "demo-Password-1")
+    page.click("button[type=submit]")
+    for path in ("/sager/", f"/sager/{case.reference}/", "/overblik/", "/overblik/resultater/", "/telefon/",
+                 "/telefon/vagtplan/", "/sager/fast-track/", "/sager/findes-ikke/x/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+    assert violations == []
