@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .identifiers import mask_cpr, normalise_digits, validate_cpr, validate_cvr
+from .identifiers import mask_cpr_in_text, normalise_digits, validate_cpr, validate_cvr
 from .models import AccessLog, Case, CaseEvent, ContactPerson, Employee, Employer, JournalEntry, Team
 
 # --- events and access log -----------------------------------------------------------------------
@@ -33,16 +33,15 @@ def event_record(*, case: Case, actor, kind: str, summary: str, at: datetime | N
 def access_record(
     *, user, action: str, purpose: str, case: Case | None = None, employee: Employee | None = None, detail: str = ""
 ) -> AccessLog:
-    """Log a read, search, export or download. A CPR typed into a search is masked before storing."""
+    """Log a read, search, export or download. Any CPR in the purpose or detail (a search, a typed
+    purpose) is masked before storing."""
     if case is not None and employee is None:
         employee = case.employee
-    digits = normalise_digits(detail)
-    if len(digits) == 10 and digits.isdigit():
-        detail = mask_cpr(digits)
+    detail = mask_cpr_in_text(detail)
     return AccessLog.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
-        purpose=purpose[:200],
+        purpose=mask_cpr_in_text(purpose)[:200],
         case=case,
         employee=employee,
         detail=detail[:300],

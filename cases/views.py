@@ -10,11 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import deadlines, services
+from .cpr import CprRevealForm
 from .dashboard.cache import parse_at
 from .forms import (
     DEADLINE_ACTION_FORMS,
@@ -28,16 +29,31 @@ from .forms import (
     ReopenForm,
     ScreeningForm,
 )
-from .identifiers import validate_cpr
+from .identifiers import looks_like_cpr, validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Notification
 from .notifications import notifications_mark_read
 from .selectors import case_get_visible, case_search
 from .web import PURPOSE_CASEWORK, admin_required, apply_validation_error, staff_required
 
+CPR_RESULT_LIMIT = 100  # one person's cases: no paging (a page link would be a GET)
+
 
 @login_required
 @staff_required
 def case_list(request):
+    """The list is a GET (filters in the URL, bookmarkable); the search form POSTs. A POSTed search
+    without a CPR is redirected to its GET; one with a CPR is answered directly (cases/cpr.py)."""
+    if request.method == "POST":
+        form = CaseFilterForm(request.POST, user=request.user, cpr_allowed=True)
+        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+        if not looks_like_cpr(filters.get("q")):
+            return redirect(f"{reverse('cases:list')}?{urlencode(filters)}" if filters else "cases:list")
+        qs = case_search(request.user, **filters)
+        rows = list(qs[:CPR_RESULT_LIMIT])
+        services.access_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK,
+                               detail=filters["q"], employee=rows[0].employee if rows else None)
+        page = Paginator(rows, CPR_RESULT_LIMIT).get_page(1)
+        return render(request, "cases/case_list.html", {"form": form, "page": page, "query": "", "cpr_search": True})
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v}
@@ -47,9 +63,12 @@ def case_list(request):
     if filters.get("q"):
         services.access_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"])
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = form.data.copy() if form.is_bound else request.GET.copy()  # form.data: without a refused CPR
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode(), "as_of": as_of})
+    context = {"form": form, "page": page, "query": query.urlencode(), "as_of": as_of}
+    if form.cpr_refused:  # the language switch would send the URL, CPR and all, back to the browser
+        context["language_next"] = f"{reverse('cases:list')}?{query.urlencode()}"
+    return render(request, "cases/case_list.html", context)
 
 
 @login_required
@@ -136,6 +155,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
             "risk_note": case.risk_note,
         }),
         "cpr_revealed": False,
+        "cpr_form": CprRevealForm(),
     }
     context.update(extra)
     return context
@@ -153,12 +173,21 @@ def case_detail(request, reference):
 @staff_required
 @require_POST
 def case_reveal_cpr(request, reference):
+    """The full CPR for a stated purpose (cases/cpr.py), logged. Without a purpose: a Danish message
+    in the same place, nothing revealed. htmx swaps only the CPR; without JavaScript the whole page."""
     case = case_get_visible(request.user, reference=reference)
-    purpose = request.POST.get("purpose", "").strip() or _("identity check")
-    services.access_record(user=request.user, action=AccessLog.Action.REVEAL_CPR, purpose=purpose, case=case)
-    if request.htmx:
-        return render(request, "cases/partials/cpr.html", {"case": case, "cpr_revealed": True})
-    return render(request, "cases/case_detail.html", _detail_context(request, case, cpr_revealed=True))
+    form = CprRevealForm(request.POST)
+    revealed = form.is_valid()
+    if revealed:
+        services.access_record(user=request.user, action=AccessLog.Action.REVEAL_CPR, purpose=form.logged_purpose(),
+                               case=case)
+    elif not request.htmx:  # the whole case page is shown again: a read like any other
+        services.access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=case)
+    context = {"cpr_revealed": revealed, "cpr_form": form}
+    if request.htmx:  # htmx swaps 2xx answers only: the refused form comes back as 200 with its errors
+        return render(request, "cases/partials/cpr.html", {"case": case, **context})
+    return render(request, "cases/case_detail.html", _detail_context(request, case, **context),
+                  status=200 if revealed else 400)
 
 
 def _case_form_view(request, reference, *, form_factory, handle, template_key, success_message):

@@ -194,6 +194,11 @@ EMAIL_TIMEOUT = 20
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fastholdelse <fastholdelse@kommune.example>")
 
+# --- Personal data: CPR and retention -------------------------------------------------------------
+# Key of the keyed hash (HMAC-SHA256) that a decided referral keeps instead of the CPR. Empty: derived
+# from SECRET_KEY. Set it on its own when SECRET_KEY may be rotated (a new key makes old hashes unfindable).
+CPR_HASH_KEY = os.environ.get("CPR_HASH_KEY", "")
+
 # --- Fast track (the public referral form) -------------------------------------------------------
 # Accepted referrals per client address per fixed 10-minute window (failed validations do not count).
 FASTTRACK_RATE_LIMIT = int(os.environ.get("FASTTRACK_RATE_LIMIT", "5"))
