@@ -18,6 +18,7 @@ from .models import (
     OutboxMessage,
     PhoneCall,
     Referral,
+    RetentionRun,
     ShiftSwap,
     Team,
 )
@@ -48,7 +49,8 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 class NoDeleteAdmin(admin.ModelAdmin):
-    """Nothing in the case file is deleted by hand: closed cases are anonymised by the archive rules."""
+    """Nothing in the case file is deleted by hand: the nightly retention job (cases/retention.py)
+    anonymises a closed case RETENTION_CLOSED_CASE_DAYS after its closing date; see Retention runs."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -177,3 +179,14 @@ class ReferralAdmin(ReadOnlyAdmin):
     list_display = ["reference", "received_at", "team", "employer_name", "state", "consent"]
     list_filter = ["state", "consent", "team"]
     search_fields = ["reference", "employer_name"]
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    """What the nightly retention job did (cases/retention.py). Read-only: the job writes these rows."""
+
+    list_display = ["started_at", "state", "cases_anonymised", "referrals_anonymised", "mails_purged", "finished_at"]
+    list_filter = ["state"]
+    date_hierarchy = "started_at"
+    readonly_fields = ["started_at", "finished_at", "state", "cases_anonymised", "referrals_anonymised",
+                       "mails_purged", "settings_used", "errors"]

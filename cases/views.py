@@ -32,6 +32,7 @@ from .forms import (
 from .identifiers import looks_like_cpr, validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Notification
 from .notifications import notifications_mark_read
+from .roles import role_label
 from .selectors import case_get_visible, case_search
 from .web import PURPOSE_CASEWORK, admin_required, apply_validation_error, staff_required
 
@@ -287,6 +288,27 @@ def journal_add(request, reference):
     )
 
 
+def _insight_csv(entries) -> HttpResponse:
+    """One line per logged access: when, which case, what was done and why, who (name and role) and
+    which document or search (the detail, CPRs in it masked when it was logged)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="indsigt-adgangslog.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Time"), _("Case"), _("Action"), _("Purpose"), _("Who"), _("Role"), _("Document or search")])
+    rows = entries.select_related("case", "user").prefetch_related("user__groups").order_by("at", "pk")
+    for row in rows:
+        user = row.user
+        if user is not None:  # the prefetched groups: one query for the whole export, not one per line
+            user._role_names = {group.name for group in user.groups.all()}
+        writer.writerow([
+            timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"), row.case.reference if row.case else "",
+            row.get_action_display(), row.purpose,
+            (user.get_full_name() or user.username) if user else _("the system"), role_label(user), row.detail,
+        ])
+    return response
+
+
 @login_required
 @admin_required
 def access_insight(request):
@@ -305,18 +327,7 @@ def access_insight(request):
                 user=request.user, action=AccessLog.Action.INSIGHT_EXPORT, purpose=_("citizen's request for insight"),
                 employee=employee,
             )
-            rows = AccessLog.objects.filter(employee=employee).select_related("case").order_by("at")
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="indsigt-adgangslog.csv"'
-            response.write("\ufeff")
-            writer = csv.writer(response, delimiter=";")
-            writer.writerow([_("Time"), _("Case"), _("Action"), _("Purpose")])
-            for row in rows.iterator():
-                writer.writerow([
-                    timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
-                    row.case.reference if row.case else "", row.get_action_display(), row.purpose,
-                ])
-            return response
+            return _insight_csv(AccessLog.objects.filter(employee=employee))
     return render(request, "cases/access_insight.html", {"error": error})
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -198,6 +199,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fastholdelse <fasthol
 # Key of the keyed hash (HMAC-SHA256) that a decided referral keeps instead of the CPR. Empty: derived
 # from SECRET_KEY. Set it on its own when SECRET_KEY may be rotated (a new key makes old hashes unfindable).
 CPR_HASH_KEY = os.environ.get("CPR_HASH_KEY", "")
+# Retention (cases/retention.py, run nightly by beat): days after which a closed case is anonymised
+# (counted from its closing date; check the municipality's archive rules), a rejected referral loses
+# its personal data (from the decision), and a handled e-mail loses its body and attachments.
+RETENTION_CLOSED_CASE_DAYS = int(os.environ.get("RETENTION_CLOSED_CASE_DAYS", str(5 * 365)))
+RETENTION_REJECTED_REFERRAL_DAYS = int(os.environ.get("RETENTION_REJECTED_REFERRAL_DAYS", "180"))
+RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
 
 # --- Fast track (the public referral form) -------------------------------------------------------
 # Accepted referrals per client address per fixed 10-minute window (failed validations do not count).
@@ -233,6 +240,8 @@ DEADLINE_SWEEP_SECONDS = float(os.environ.get("DEADLINE_SWEEP_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": DEADLINE_SWEEP_SECONDS},
     "send-outbox": {"task": "cases.tasks.send_outbox", "schedule": DEADLINE_SWEEP_SECONDS},
+    # Nightly, Europe/Copenhagen (CELERY_TIMEZONE).
+    "retention": {"task": "cases.tasks.retention_run", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Security (production mode) ----------------------------------------------------------------

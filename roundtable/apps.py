@@ -21,3 +21,8 @@ class RoundtableConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="roundtable.ensure_defaults")
+        from cases.retention import register_case_anonymiser
+
+        from .retention import meetings_anonymise
+
+        register_case_anonymiser(meetings_anonymise)  # the retention job anonymises the meetings too

@@ -6,6 +6,7 @@ from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
 from .notifications import Notification, OutboxMessage
 from .people import ContactPerson, Employee, Employer, Team
 from .referral import Referral
+from .retention import RetentionRun
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "Referral",
+    "RetentionRun",
     "Team",
     "ConsultantProfile",
     "DutyShift",
