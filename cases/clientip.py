@@ -51,3 +51,12 @@ def client_ip(request) -> str:
             return str(ip) if ip is not None else "invalid"
     # Every hop is one of ours (a health check from inside): the leftmost is the origin.
     return hops[0] if hops else remote
+
+
+def client_ip_for_axes(request) -> str | None:
+    """For the login lock-out (AXES_CLIENT_IP_CALLABLE): a valid address or None, since axes stores it
+    in an inet column on PostgreSQL."""
+    if request is None or not hasattr(request, "META"):
+        return None
+    address = client_ip(request)
+    return address if _parse(address) is not None else None

@@ -214,7 +214,7 @@ FASTTRACK_RATE_LIMIT = int(os.environ.get("FASTTRACK_RATE_LIMIT", "5"))
 # counted from the right (cases/clientip.py). Empty: X-Forwarded-For is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # The login lock-out keys on the same address.
-AXES_CLIENT_IP_CALLABLE = "cases.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cases.clientip.client_ip_for_axes"
 
 # --- Celery -------------------------------------------------------------------------------------
 if REDIS_URL:

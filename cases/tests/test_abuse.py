@@ -119,3 +119,12 @@ def test_the_blocked_message_is_danish(client, team, settings):  # noqa: F811
     assert response.status_code == 429
     assert danish("Too many requests from your address. Wait ten minutes and send again; "
                   "what you typed is still here.") in response.content.decode()
+
+
+def test_the_lock_out_gets_a_valid_address_or_none(settings):
+    from cases.clientip import client_ip_for_axes
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert client_ip_for_axes(request_from("10.0.0.5", "198.51.100.1")) == "198.51.100.1"
+    assert client_ip_for_axes(request_from("10.0.0.5", "garbage")) is None  # axes stores an inet on PostgreSQL
+    assert client_ip_for_axes(None) is None

@@ -134,3 +134,14 @@ def test_a_logged_in_user_without_a_role_gets_a_page_not_a_loop(client):
 def test_anonymous_users_still_go_to_the_login_page(client):
     response = client.get(reverse("cases:list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_spoofed_forwarded_for_does_not_dodge_the_login_lock_out(client, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    make_user("anders", email="a@kommune.example")
+    for n in range(5):  # the attacker writes a new address into the header each time, behind our proxy
+        client.post(reverse("login"), {"username": "anders", "password": "forkert"},
+                    REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7")
+    locked = client.post(reverse("login"), {"username": "anders", "password": "demo-Password-1"},
+                         REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7")
+    assert locked.status_code == 429  # the client is 203.0.113.7, whatever it wrote before

@@ -33,3 +33,30 @@ def test_no_page_violates_the_content_security_policy(page, live_server):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("load")
     assert violations == []
+
+
+def test_revealing_the_cpr_in_the_browser_asks_why(page, live_server):
+    from cases.models import AccessLog
+
+    team = make_team("Nord")
+    make_user("mette", team=team)
+    case = make_case(team=team, cpr="0101701234")
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "mette")
+    page.fill("#id_password", "demo-Password-1")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/sager/{case.reference}/")
+    assert "010170-1234" not in page.inner_text("main")
+    page.click("#cpr-value summary")
+    page.fill("#id_cpr-detail", "borgeren ringede")
+    page.click("#cpr-value button[type=submit]")  # no purpose chosen
+    page.wait_for_selector("#cpr-purpose-error")
+    assert page.input_value("#id_cpr-detail") == "borgeren ringede"  # nothing typed is lost
+    page.check("#cpr-value input[value=citizen_enquiry]")
+    page.click("#cpr-value button[type=submit]")
+    page.wait_for_selector("#cpr-value:has-text('010170-1234')")
+    assert page.url.endswith(f"/sager/{case.reference}/")  # htmx: no CPR in any URL
+    assert AccessLog.objects.get(action=AccessLog.Action.REVEAL_CPR).purpose == "henvendelse fra borgeren: borgeren ringede"
+    assert violations == []
