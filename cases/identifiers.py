@@ -65,8 +65,8 @@ def mask_cpr(digits: str) -> str:
     return f"{digits[:6]}-XXXX" if len(digits) == 10 else "XXXXXX-XXXX"
 
 
-# Ten digits, optionally DDMMYY-SSSS or DDMMYY SSSS, not part of a longer number.
-_CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6})[-\s]?(\d{4})(?!\d)")
+# Ten digits, optionally DDMMYY-SSSS or DDMMYY SSSS (also URL-encoded: + or %20), not part of a longer number.
+_CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?:-|\s|\+|%20)?(\d{4})(?!\d)")
 
 
 def looks_like_cpr(value: str | None) -> bool:

@@ -32,6 +32,8 @@ def assert_no_cpr(text: str):
 def test_mask_cpr_in_text_and_looks_like_cpr():
     assert mask_cpr_in_text("søgte 010170-1234 og 0202801234, ikke 12345678901") == (
         "søgte 010170-XXXX og 020280-XXXX, ikke 12345678901")
+    assert mask_cpr_in_text("q=010170+1234&x=1") == "q=010170-XXXX&x=1"
+    assert mask_cpr_in_text("q=010170%201234") == "q=010170-XXXX"
     assert looks_like_cpr("010170-1234") and looks_like_cpr(" 0101701234 ") and not looks_like_cpr("FH-2026-00001")
 
 

@@ -35,6 +35,27 @@ def test_no_page_violates_the_content_security_policy(page, live_server):
     assert violations == []
 
 
+def test_the_meeting_page_and_the_admin_keep_the_policy(page, live_server):
+    from roundtable.tests.factories import held_meeting_with_goals
+
+    _team, user, case, meeting = held_meeting_with_goals()
+    user.is_staff = user.is_superuser = True
+    user.save()
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda error: violations.append(str(error)))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "demo-Password-1")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/sager/{case.reference}/moeder/{meeting.pk}/")
+    assert page.locator("figure.staircase .stairs-party-1").count() == 1  # the legend's colours, from app.css
+    for path in ("/admin/", "/admin/cases/retentionrun/", "/admin/cases/case/", "/admin/cases/team/add/"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("load")
+    assert violations == []
+
+
 def test_revealing_the_cpr_in_the_browser_asks_why(page, live_server):
     from cases.models import AccessLog
 
