@@ -10,8 +10,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
+
+from .identifiers import cpr_hash
+from .models import Referral
 
 # Why a consultant needs the full number. The stored purpose is the Danish label (the access log is
 # read by the citizen in Danish), plus what the consultant wrote.
@@ -48,3 +52,9 @@ class CprRevealForm(forms.Form):
             label = str(dict(REVEAL_PURPOSES)[self.cleaned_data["purpose"]])
         detail = self.cleaned_data["detail"].strip()
         return f"{label}: {detail}" if detail else label
+
+
+def referrals_for_cpr(cpr: str) -> QuerySet[Referral]:
+    """The fast-track referrals about this person: undecided ones by their CPR, decided ones by the
+    keyed hash they keep instead (an anonymised referral has neither and is not found)."""
+    return Referral.objects.filter(Q(employee_cpr=cpr) | Q(employee_cpr_hash=cpr_hash(cpr)))

@@ -82,8 +82,8 @@ def mask_cpr_in_text(text: str) -> str:
 
 
 def cpr_hash(digits: str) -> str:
-    """A keyed hash (HMAC-SHA256) of a CPR: lets a decided referral be found again for the same person
-    (an insight request, a repeated referral) without keeping the number. The key is CPR_HASH_KEY, or
+    """A keyed hash (HMAC-SHA256) of a CPR: a decided referral can still be found by the person's CPR
+    (the citizen's insight request, cases.cpr.referrals_for_cpr) without keeping the number. The key is CPR_HASH_KEY, or
     derived from SECRET_KEY when that is not set; changing it makes existing hashes unfindable."""
     key = settings.CPR_HASH_KEY or settings.SECRET_KEY
     return salted_hmac("fastholdelse.cpr-hash", normalise_digits(digits), secret=key, algorithm="sha256").hexdigest()

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import deadlines, services
-from .cpr import CprRevealForm
+from .cpr import CprRevealForm, referrals_for_cpr
 from .dashboard.cache import parse_at
 from .forms import (
     DEADLINE_ACTION_FORMS,
@@ -312,22 +313,29 @@ def _insight_csv(entries) -> HttpResponse:
 @login_required
 @admin_required
 def access_insight(request):
-    """A citizen's request for insight: every logged access to this person's cases, as CSV."""
+    """A citizen's request for insight: every logged access to this person's cases and fast-track
+    referrals (found by CPR, or by the keyed hash a decided referral keeps), as CSV."""
     error = ""
     if request.method == "POST":
         try:
             cpr = validate_cpr(request.POST.get("cpr", ""))
-            employee = Employee.objects.get(cpr=cpr)
         except ValidationError as exc:
             error = exc.messages[0]
-        except Employee.DoesNotExist:
-            error = _("No person with that CPR number is registered.")
         else:
-            services.access_record(
-                user=request.user, action=AccessLog.Action.INSIGHT_EXPORT, purpose=_("citizen's request for insight"),
-                employee=employee,
-            )
-            return _insight_csv(AccessLog.objects.filter(employee=employee))
+            employee = Employee.objects.filter(cpr=cpr).first()
+            references = list(referrals_for_cpr(cpr).values_list("reference", flat=True))
+            if employee is None and not references:
+                error = _("No person with that CPR number is registered.")
+            else:
+                services.access_record(
+                    user=request.user, action=AccessLog.Action.INSIGHT_EXPORT,
+                    purpose=_("citizen's request for insight"), employee=employee,
+                )
+                # Triage reads name the referral in the detail (before a case exists there is no person row).
+                reads = Q(detail__in=references) if references else Q(pk__in=[])
+                if employee is not None:
+                    reads |= Q(employee=employee)
+                return _insight_csv(AccessLog.objects.filter(reads))
     return render(request, "cases/access_insight.html", {"error": error})
 
 

@@ -92,8 +92,8 @@ class Referral(models.Model):
         return self.reference
 
     def forget_cpr(self) -> list[str]:
-        """After triage: keep the birth date and a keyed hash (findable for an insight request or a
-        repeated referral), not the number. Returns the changed fields, for save(update_fields=...)."""
+        """After triage: keep the birth date and a keyed hash (still found by the person's CPR for an
+        insight request), not the number. Returns the changed fields, for save(update_fields=...)."""
         if len(self.employee_cpr) == 10:
             self.employee_cpr_hash = cpr_hash(self.employee_cpr)
             self.employee_cpr = self.employee_cpr[:6]

@@ -244,3 +244,19 @@ def test_a_bad_cpr_in_the_insight_form_gets_a_danish_message_and_is_kept(client)
     html = response.content.decode()
     assert danish("The CPR number's birth date does not exist or lies in the future.").replace("'", "&#x27;") in html
     assert 'value="3213701234"' in html
+
+
+def test_the_insight_export_finds_the_reads_of_a_decided_referral_by_its_keyed_hash(client):
+    rejected = _decided_referral(client, reject=True, decided_days_ago=1)
+    consultant = rejected.team.members.first()
+    client.force_login(consultant)
+    assert client.get(reverse("fasttrack:triage_detail", args=[rejected.pk])).status_code == 200
+    rejected.refresh_from_db()
+    assert len(rejected.employee_cpr) == 6  # the CPR itself is gone
+    client.force_login(make_user("admin3", role=Role.ADMIN))
+    response = client.post(reverse("cases:access_insight"), {"cpr": "020360-2468"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert [row[6] for row in rows[1:]] == [rejected.reference]
+    retention.retention_run(periods=retention.RetentionPeriods(0, 0, 0))  # anonymised: no longer findable
+    again = client.post(reverse("cases:access_insight"), {"cpr": "020360-2468"})
+    assert again.status_code == 200 and again["Content-Type"].startswith("text/html")
