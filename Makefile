@@ -53,6 +53,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 messages:
 	$(BIN)/python manage.py makemessages -l da -l en --no-location --ignore=.venv --ignore=var --ignore=static

@@ -1,5 +1,16 @@
+"""The Django admin: configuration is edited here; the case file is only read here.
+
+Case-file models (cases, people, journal, deadlines, events, access log, referrals, calls,
+notifications, mails; in roundtable meetings and minutes) are read-only: every change goes through
+the app's services, which keep the timeline, the clocks and the notifications right. Every list and
+every record of case data opened here is written to the access log (purpose "administration").
+Configuration (teams, deadline policies, closed days, consultant profiles, the roster; in
+roundtable the step model and the offer catalogue) stays editable.
+"""
+
 from django.contrib import admin
 
+from .access import PURPOSE_ADMINISTRATION, read_record
 from .models import (
     AccessLog,
     Case,
@@ -24,67 +35,116 @@ from .models import (
 )
 
 
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    filter_horizontal = ["members", "leads"]
-    list_display = ["name", "receives_fast_track"]
+class CaseFileAdmin(admin.ModelAdmin):
+    """Read-only, and every read logged. Subclass it for every model that holds case data.
 
+    Nothing in the case file is changed or deleted by hand: the nightly retention job
+    (cases/retention.py) anonymises a closed case RETENTION_CLOSED_CASE_DAYS after its closing date and
+    records what it did in Retention runs (RetentionRunAdmin below)."""
 
-class ContactInline(admin.TabularInline):
-    model = ContactPerson
-    extra = 0
-
-
-@admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
-    list_display = ["name", "cvr", "p_number"]
-    search_fields = ["name", "cvr"]
-    inlines = [ContactInline]
-
-
-@admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
-    list_display = ["name", "cpr_masked", "job_title"]
-    search_fields = ["name_folded", "cpr"]
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    """Nothing in the case file is deleted by hand: the nightly retention job (cases/retention.py)
-    anonymises a closed case RETENTION_CLOSED_CASE_DAYS after its closing date; see Retention runs."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Case)
-class CaseAdmin(NoDeleteAdmin):
-    list_display = ["reference", "employee", "team", "consultant", "status", "complexity"]
-    list_filter = ["status", "team", "complexity", "source"]
-    search_fields = ["reference"]
-    raw_id_fields = ["employee", "employer", "employer_contact"]
-
-
-class ReadOnlyAdmin(NoDeleteAdmin):
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def log_subject(self, obj) -> dict:
+        """What the access log row is about: the case, the citizen or the referral behind `obj`."""
+        if isinstance(obj, Case):
+            return {"case": obj}
+        if isinstance(obj, Employee):
+            return {"employee": obj}
+        if isinstance(obj, Referral):
+            return {"referral": obj}
+        case = getattr(obj, "case", None)
+        return {"case": case} if isinstance(case, Case) else {}
+
+    def _log(self, request, *, detail: str, subject: dict) -> None:
+        if request.method == "GET":
+            read_record(user=request.user, purpose=PURPOSE_ADMINISTRATION, detail=f"admin: {detail}"[:300], **subject)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if getattr(response, "status_code", None) == 200:
+            query = request.GET.urlencode()
+            self._log(request, detail=f"{self.opts.verbose_name_plural} {query}".strip(), subject={})
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if getattr(response, "status_code", None) == 200:
+            obj = self.get_object(request, admin.utils.unquote(object_id))
+            if obj is not None:
+                self._log(request, detail=f"{self.opts.verbose_name} {obj.pk}", subject=self.log_subject(obj))
+        return response
+
+
+class CaseFileInline(admin.TabularInline):
+    """An inline of case data inside a read-only record: shown, never edited."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    filter_horizontal = ["members", "leads"]
+    list_display = ["name", "receives_fast_track"]
+
+
+class ContactInline(CaseFileInline):
+    model = ContactPerson
+
+
+@admin.register(Employer)
+class EmployerAdmin(CaseFileAdmin):
+    list_display = ["name", "cvr", "p_number"]
+    search_fields = ["name", "cvr"]
+    inlines = [ContactInline]
+
+
+@admin.register(Employee)
+class EmployeeAdmin(CaseFileAdmin):
+    list_display = ["name", "cpr_masked", "job_title"]
+    # By name only: a CPR typed into the admin's search would travel in the address (?q=).
+    search_fields = ["name_folded"]
+    exclude = ["cpr"]
+    readonly_fields = ["cpr_masked"]
+
+
+@admin.register(Case)
+class CaseAdmin(CaseFileAdmin):
+    list_display = ["reference", "employee", "team", "consultant", "status", "complexity"]
+    list_filter = ["status", "team", "complexity", "source"]
+    search_fields = ["reference"]
+    raw_id_fields = ["employee", "employer", "employer_contact"]
+
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdmin):
+class CaseEventAdmin(CaseFileAdmin):
     list_display = ["at", "case", "kind", "actor", "summary"]
     list_filter = ["kind"]
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdmin):
+class JournalEntryAdmin(CaseFileAdmin):
     list_display = ["occurred_at", "case", "kind", "author"]
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdmin):
+class AccessLogAdmin(CaseFileAdmin):
     list_display = ["at", "user", "action", "case", "purpose", "detail"]
     list_filter = ["action"]
     date_hierarchy = "at"
@@ -113,18 +173,13 @@ class ClosedDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
-class DeadlineEventInline(admin.TabularInline):
+class DeadlineEventInline(CaseFileInline):
     model = DeadlineEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ["at", "actor", "kind", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(ReadOnlyAdmin):
+class DeadlineAdmin(CaseFileAdmin):
     list_display = ["case", "kind", "state", "due_at", "met_at"]
     list_filter = ["state", "kind"]
     search_fields = ["case__reference"]
@@ -132,13 +187,13 @@ class DeadlineAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(CaseFileAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind"]
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdmin):
+class OutboxMessageAdmin(CaseFileAdmin):
     list_display = ["send_after", "subject", "state", "attempts", "sent_at"]
     list_filter = ["state"]
     exclude = ["attachments"]
@@ -162,28 +217,39 @@ class DutyShiftAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShiftSwap)
-class ShiftSwapAdmin(ReadOnlyAdmin):
+class ShiftSwapAdmin(CaseFileAdmin):
     list_display = ["created_at", "shift", "requested_by", "counterpart", "counterpart_shift", "state"]
     list_filter = ["state"]
 
 
 @admin.register(PhoneCall)
-class PhoneCallAdmin(ReadOnlyAdmin):
+class PhoneCallAdmin(CaseFileAdmin):
     list_display = ["received_at", "team", "taken_by", "caller_type", "settled", "roundtable_within_days", "case"]
     list_filter = ["team", "caller_type", "settled"]
     date_hierarchy = "received_at"
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdmin):
+class ReferralAdmin(CaseFileAdmin):
     list_display = ["reference", "received_at", "team", "employer_name", "state", "consent"]
+    exclude = ["employee_cpr"]  # the CPR is shown only on the case page, masked, revealed with a purpose
     list_filter = ["state", "consent", "team"]
     search_fields = ["reference", "employer_name"]
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(ReadOnlyAdmin):
-    """What the nightly retention job did (cases/retention.py). Read-only: the job writes these rows."""
+class RetentionRunAdmin(admin.ModelAdmin):
+    """What the nightly retention job did (cases/retention.py). Read-only: the job writes these rows.
+    They hold counts and row ids, no case data, so reading them is not an access-log read."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     list_display = ["started_at", "state", "cases_anonymised", "referrals_anonymised", "mails_purged", "finished_at"]
     list_filter = ["state"]

@@ -19,15 +19,27 @@ def ensure_defaults(sender, apps=None, using="default", **kwargs):
     policies = import_module("cases.migrations.0004_seed_deadline_policies")
     if Group.objects.using(using).count() < 3:
         roles.create_roles(apps, None)
-    if Policy.objects.using(using).count() < len(policies.POLICIES):
-        known = set(Policy.objects.using(using).values_list("kind", flat=True))
-        if ClosedDay.objects.using(using).exists():
-            # seed() also adds closed days; with some present, add only the missing policies.
-            for row in policies.POLICIES:
-                if row[0] not in known:
-                    policies.seed_policy(Policy, row)
-        else:
-            policies.seed(apps, None)
+    rows = _seeded_policy_rows()
+    known = set(Policy.objects.using(using).values_list("kind", flat=True))
+    if any(row[0] not in known for row in rows):
+        if not ClosedDay.objects.using(using).exists():
+            policies.seed(apps, None)  # seed() also adds the default closed days
+            known = set(Policy.objects.using(using).values_list("kind", flat=True))
+        for row in rows:
+            if row[0] not in known:
+                policies.seed_policy(Policy, row)
+
+
+def _seeded_policy_rows() -> list[tuple]:
+    """The default policy rows of every cases data migration that lists them in `POLICIES` (same
+    row shape as 0004), so a policy added by a later migration also comes back after a flush."""
+    import pkgutil
+
+    package = import_module("cases.migrations")
+    rows: list[tuple] = []
+    for info in pkgutil.iter_modules(package.__path__):
+        rows += getattr(import_module(f"cases.migrations.{info.name}"), "POLICIES", [])
+    return rows
 
 
 class CasesConfig(AppConfig):
@@ -35,7 +47,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        # The app config is the app's composition root (the top layer in .importlinter): it wires the
+        # parts together; the kernel modules it imports never import back.
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="cases.ensure_defaults")
-        from fastholdelse import checks  # noqa: F401  (registers the production start-up checks)
-
+        from . import tasks  # noqa: F401  (registers the outbox's "send now" kick with the notifications)
         from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import duetime
+from .audit import event_record
 from .models import Case, ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
 
 Kind = DeadlinePolicy.Kind
@@ -60,8 +61,6 @@ def _log(deadline: Deadline, *, kind: str, actor=None, note: str = "", at: datet
 
 
 def _case_event(deadline: Deadline, *, actor, summary: str, kind: str) -> None:
-    from .services import event_record
-
     event_record(case=deadline.case, actor=actor, kind=kind, summary=summary)
 
 

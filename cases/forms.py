@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .dashboard.flags import FLAGS
+from .flags import FLAGS
 from .identifiers import looks_like_cpr, validate_cpr, validate_cvr, validate_p_number
 from .models import Case, JournalEntry
 from .selectors import consultants_of, teams_of

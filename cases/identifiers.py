@@ -4,8 +4,6 @@ CPR: modulus 11 was abandoned in 2007, so it is never checked; stdnum.dk.cpr che
 that the birth date exists and is not in the future. CVR: 8 digits with the weighted checksum.
 """
 
-import re
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.crypto import salted_hmac
@@ -65,20 +63,11 @@ def mask_cpr(digits: str) -> str:
     return f"{digits[:6]}-XXXX" if len(digits) == 10 else "XXXXXX-XXXX"
 
 
-# Ten digits, optionally DDMMYY-SSSS or DDMMYY SSSS (also URL-encoded: + or %20), not part of a longer number.
-_CPR_IN_TEXT = re.compile(r"(?<!\d)(\d{6})(?:-|\s|\+|%20)?(\d{4})(?!\d)")
-
-
 def looks_like_cpr(value: str | None) -> bool:
     """A full CPR number (10 digits once spaces and dashes are gone). Checks the shape only, so that a
     mistyped CPR is treated as a CPR too (kept out of URLs and logs)."""
     digits = normalise_digits(value or "")
     return len(digits) == 10 and digits.isdigit()
-
-
-def mask_cpr_in_text(text: str) -> str:
-    """Every CPR-shaped number in free text masked to DDMMYY-XXXX (for logs and stored details)."""
-    return _CPR_IN_TEXT.sub(lambda m: f"{m.group(1)}-XXXX", text or "")
 
 
 def cpr_hash(digits: str) -> str:

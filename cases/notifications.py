@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,12 +27,22 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 10
 
 
+# How to ask a worker to send now. Registered by `cases.tasks` (the Celery entry points import this
+# module, never the reverse): without a registered kick the beat's outbox sweep sends.
+_outbox_kick: Callable[[], object] | None = None
+
+
+def outbox_kick_register(kick: Callable[[], object]) -> None:
+    global _outbox_kick
+    _outbox_kick = kick
+
+
 def _kick_outbox() -> None:
     """Ask a worker to send now. If the broker is down the beat sweep sends later."""
-    from .tasks import send_outbox
-
+    if _outbox_kick is None:
+        return
     try:
-        send_outbox.delay()
+        _outbox_kick()
     except Exception:  # broker down: the message is stored, beat picks it up
         logger.warning("Could not queue send_outbox; the outbox sweep will send later.", exc_info=True)
 

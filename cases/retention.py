@@ -117,7 +117,7 @@ def case_anonymise(*, case: Case, now: datetime | None = None) -> bool:
     JournalEntry.objects.filter(case=case).update(text="")
     CaseEvent.objects.filter(case=case).update(summary="")
     DeadlineEvent.objects.filter(deadline__case=case).update(note="")
-    Deadline.objects.filter(case=case).update(title="", pause_reason="")
+    Deadline.objects.filter(case=case).update(title="", pause_reason="", met_by="")
     PhoneCall.objects.filter(case=case).update(caller_name="", caller_contact="", summary="")
     Notification.objects.filter(case=case).delete()
     _purge_mails(OutboxMessage.objects.filter(case=case).exclude(state=OutboxMessage.State.PENDING), now=now,

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .dashboard.flags import FLAGS, flag_q
+from .flags import FLAGS, flag_q
 from .identifiers import normalise_digits
 from .models import Case, Team
 from .models.people import fold
@@ -72,7 +72,7 @@ def case_search(
 ) -> QuerySet[Case]:
     """The case list: visible cases filtered and sorted, with the rows the page shows joined in.
 
-    `flag` is one of the dashboard's cards (cases.dashboard.flags.FLAGS): the card counts with the
+    `flag` is one of the dashboard's cards (cases.flags.FLAGS): the card counts with the
     same condition, so its number always matches this list."""
     qs = cases_visible_to(user).select_related("employee", "employer", "team", "consultant")
     q = (q or "").strip()

@@ -15,38 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .identifiers import mask_cpr_in_text, normalise_digits, validate_cpr, validate_cvr
-from .models import AccessLog, Case, CaseEvent, ContactPerson, Employee, Employer, JournalEntry, Team
-
-# --- events and access log -----------------------------------------------------------------------
-
-
-def event_record(*, case: Case, actor, kind: str, summary: str, at: datetime | None = None) -> CaseEvent:
-    """Append a timeline event and move the case's last-activity time."""
-    at = at or timezone.now()
-    event = CaseEvent.objects.create(case=case, actor=actor, kind=kind, summary=summary[:500], at=at)
-    Case.objects.filter(pk=case.pk).update(last_activity_at=at)
-    case.last_activity_at = at
-    return event
-
-
-def access_record(
-    *, user, action: str, purpose: str, case: Case | None = None, employee: Employee | None = None, detail: str = ""
-) -> AccessLog:
-    """Log a read, search, export or download. Any CPR in the purpose or detail (a search, a typed
-    purpose) is masked before storing."""
-    if case is not None and employee is None:
-        employee = case.employee
-    detail = mask_cpr_in_text(detail)
-    return AccessLog.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        action=action,
-        purpose=mask_cpr_in_text(purpose)[:200],
-        case=case,
-        employee=employee,
-        detail=detail[:300],
-    )
-
+from . import deadlines, notifications
+from .audit import access_record as access_record  # re-exported: callers have always found it here
+from .audit import event_record as event_record
+from .identifiers import normalise_digits, validate_cpr, validate_cvr
+from .models import Case, ContactPerson, Employee, Employer, JournalEntry, Team
 
 # --- people --------------------------------------------------------------------------------------
 
@@ -226,8 +199,6 @@ def case_open(
 
 def _start_clocks_on_open(case: Case, *, actor) -> None:
     """Hook for the deadline engine: opening a case starts the first-meeting clock."""
-    from . import deadlines
-
     deadlines.deadlines_on_case_open(case=case, actor=actor)
 
 
@@ -273,9 +244,20 @@ def case_screen(*, case: Case, actor, screening: Screening) -> Case:
     return case
 
 
+def _lock(case: Case) -> Case:
+    """Lock the case row until the transaction ends and bring `case` up to date from it: state
+    changes decide on the fresh values, and callers keep the object they passed in."""
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update(of=("self",)))
+    return case
+
+
 @transaction.atomic
 def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, note: str = "") -> Case:
-    """Give the case to another consultant (optionally of another team); the new owner is notified."""
+    """Give the case to another consultant (optionally of another team); the new owner is notified.
+
+    The case row is locked; a double submit (the case already has this consultant and team) changes
+    nothing, records nothing and notifies nobody."""
+    case = _lock(case)
     team = team or case.team
     if consultant is not None and not (
         team.members.filter(pk=consultant.pk).exists() or team.leads.filter(pk=consultant.pk).exists()
@@ -283,6 +265,8 @@ def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, no
         raise ValidationError({"consultant": _("%(name)s is not on team %(team)s.") % {
             "name": consultant.get_full_name() or consultant.username, "team": team.name}})
     old = case.consultant
+    if case.consultant_id == (consultant.pk if consultant else None) and case.team_id == team.pk:
+        return case
     case.consultant = consultant
     case.team = team
     case.save(update_fields=["consultant", "team"])
@@ -292,18 +276,21 @@ def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, no
         summary += " " + note
     event_record(case=case, actor=actor, kind="case_reassigned", summary=summary)
     if consultant is not None and consultant != old and consultant != actor:
-        from . import notifications
-
         notifications.notify_case_assigned(case=case, recipient=consultant, actor=actor)
     return case
 
 
 @transaction.atomic
 def case_close(*, case: Case, actor, outcome: str, closed_on: date | None = None, note: str = "") -> Case:
-    if not case.is_open:
-        raise ValidationError(_("The case is already closed."))
+    """Close the case with its outcome; open clocks are cancelled. The case row is locked: a double
+    submit with the same outcome returns the closed case and records nothing twice."""
     if outcome not in Case.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the case.")})
+    case = _lock(case)
+    if not case.is_open:
+        if case.outcome == outcome:
+            return case
+        raise ValidationError(_("The case is already closed."))
     closed_on = closed_on or timezone.localdate()
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
@@ -316,18 +303,19 @@ def case_close(*, case: Case, actor, outcome: str, closed_on: date | None = None
         case=case, actor=actor, kind="case_closed",
         summary=_("Case closed: %(outcome)s.") % {"outcome": case.get_outcome_display()},
     )
-    from . import deadlines
-
     deadlines.deadlines_on_case_close(case=case, actor=actor)
     return case
 
 
 @transaction.atomic
 def case_reopen(*, case: Case, actor, reason: str) -> Case:
-    if case.is_open:
-        raise ValidationError(_("The case is already open."))
+    """Reopen a closed case. The case row is locked: a double submit finds the case open and returns
+    it unchanged, so the timeline gets one reopening."""
     if not reason.strip():
         raise ValidationError({"reason": _("Give a reason for reopening the case.")})
+    case = _lock(case)
+    if case.is_open:
+        return case
     other = open_case_for(case.employee, exclude=case)
     if other is not None:
         raise ValidationError(_("This person already has an open case (%(ref)s).") % {"ref": other.reference})

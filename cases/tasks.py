@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .notifications import outbox_send_due
+from .notifications import outbox_kick_register, outbox_send_due
 from .retention import retention_run
 from .sweep import sweep_deadlines
 
@@ -24,3 +24,11 @@ def send_outbox() -> int:
 def retention_run_task() -> int:
     """Beat runs this nightly: anonymise and empty what has been kept long enough (cases/retention.py)."""
     return retention_run().pk
+
+
+def kick_send_outbox() -> None:
+    """Queue a send now (looked up at call time, so a test can stand in for the broker)."""
+    send_outbox.delay()
+
+
+outbox_kick_register(kick_send_outbox)

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import deadlines, services
+from .access import access_log_of, case_for_change, case_for_reading, read_record
 from .cpr import CprRevealForm, referrals_for_cpr
-from .dashboard.cache import parse_at
+from .flags import parse_at
 from .forms import (
     DEADLINE_ACTION_FORMS,
     CaseCreateForm,
@@ -34,8 +34,8 @@ from .identifiers import looks_like_cpr, validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Notification
 from .notifications import notifications_mark_read
 from .roles import role_label
-from .selectors import case_get_visible, case_search
-from .web import PURPOSE_CASEWORK, admin_required, apply_validation_error, staff_required
+from .selectors import case_search
+from .web import PURPOSE_CASEWORK, admin_required, apply_validation_error, render_read, staff_required
 
 CPR_RESULT_LIMIT = 100  # one person's cases: no paging (a page link would be a GET)
 
@@ -52,8 +52,8 @@ def case_list(request):
             return redirect(f"{reverse('cases:list')}?{urlencode(filters)}" if filters else "cases:list")
         qs = case_search(request.user, **filters)
         rows = list(qs[:CPR_RESULT_LIMIT])
-        services.access_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK,
-                               detail=filters["q"], employee=rows[0].employee if rows else None)
+        read_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"],
+                    employee=rows[0].employee if rows else None)
         page = Paginator(rows, CPR_RESULT_LIMIT).get_page(1)
         return render(request, "cases/case_list.html", {"form": form, "page": page, "query": "", "cpr_search": True})
     form = CaseFilterForm(request.GET or None, user=request.user)
@@ -63,7 +63,7 @@ def case_list(request):
     as_of = parse_at(request.GET.get("at"))
     qs = case_search(request.user, now=as_of, **filters)
     if filters.get("q"):
-        services.access_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"])
+        read_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"])
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     query = form.data.copy() if form.is_bound else request.GET.copy()  # form.data: without a refused CPR
     query.pop("page", None)
@@ -80,7 +80,7 @@ def case_export(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     qs = case_search(request.user, now=parse_at(request.GET.get("at")), **filters)
-    services.access_record(
+    read_record(
         user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_CASEWORK, detail=request.GET.urlencode()
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -166,8 +166,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
 @login_required
 @staff_required
 def case_detail(request, reference):
-    case = case_get_visible(request.user, reference=reference)
-    services.access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=case)
+    case = case_for_reading(user=request.user, reference=reference, purpose=PURPOSE_CASEWORK)
     return render(request, "cases/case_detail.html", _detail_context(request, case))
 
 
@@ -177,25 +176,24 @@ def case_detail(request, reference):
 def case_reveal_cpr(request, reference):
     """The full CPR for a stated purpose (cases/cpr.py), logged. Without a purpose: a Danish message
     in the same place, nothing revealed. htmx swaps only the CPR; without JavaScript the whole page."""
-    case = case_get_visible(request.user, reference=reference)
     form = CprRevealForm(request.POST)
-    revealed = form.is_valid()
-    if revealed:
-        services.access_record(user=request.user, action=AccessLog.Action.REVEAL_CPR, purpose=form.logged_purpose(),
-                               case=case)
-    elif not request.htmx:  # the whole case page is shown again: a read like any other
-        services.access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=case)
-    context = {"cpr_revealed": revealed, "cpr_form": form}
-    if request.htmx:  # htmx swaps 2xx answers only: the refused form comes back as 200 with its errors
-        return render(request, "cases/partials/cpr.html", {"case": case, **context})
-    return render(request, "cases/case_detail.html", _detail_context(request, case, **context),
-                  status=200 if revealed else 400)
+    if form.is_valid():
+        case = case_for_reading(user=request.user, reference=reference, purpose=form.logged_purpose(),
+                                action=AccessLog.Action.REVEAL_CPR)
+        if request.htmx:
+            return render(request, "cases/partials/cpr.html", {"case": case, "cpr_revealed": True})
+        return render(request, "cases/case_detail.html", _detail_context(request, case, cpr_revealed=True))
+    case = case_for_change(user=request.user, reference=reference)
+    if request.htmx:  # only the masked CPR and the form again (200: htmx swaps 2xx answers only)
+        return render(request, "cases/partials/cpr.html", {"case": case, "cpr_form": form})
+    return render_read(request, "cases/case_detail.html", _detail_context(request, case, cpr_form=form), case=case,
+                       status=400)
 
 
 def _case_form_view(request, reference, *, form_factory, handle, template_key, success_message):
     """POST handler shared by the small forms on the case page: on error, the page is shown again
     with the form's errors and everything the user typed."""
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     form = form_factory(case, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,14 +204,15 @@ def _case_form_view(request, reference, *, form_factory, handle, template_key, s
             messages.success(request, success_message)
             return redirect("cases:detail", reference=case.reference)
     if request.method == "POST":
-        return render(request, "cases/case_detail.html", _detail_context(request, case, **{template_key: form}), status=400)
+        return render_read(request, "cases/case_detail.html", _detail_context(request, case, **{template_key: form}),
+                           status=400, case=case)
     return redirect("cases:detail", reference=case.reference)
 
 
 @login_required
 @staff_required
 def case_edit(request, reference):
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     form = CaseEditForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,7 +222,10 @@ def case_edit(request, reference):
         else:
             messages.success(request, _("Case saved."))
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/case_form.html", {"form": form, "case": case, "title": _("Edit case %(ref)s") % {"ref": case.reference}})
+    # The form shows the health note: showing it (first time or again after a refusal) is a read.
+    return render_read(request, "cases/case_form.html", {
+        "form": form, "case": case, "title": _("Edit case %(ref)s") % {"ref": case.reference}},
+        status=400 if request.method == "POST" else 200, case=case, detail="rediger")
 
 
 @login_required
@@ -323,19 +325,17 @@ def access_insight(request):
             error = exc.messages[0]
         else:
             employee = Employee.objects.filter(cpr=cpr).first()
-            references = list(referrals_for_cpr(cpr).values_list("reference", flat=True))
-            if employee is None and not references:
+            referrals = referrals_for_cpr(cpr)
+            if employee is None and not referrals.exists():
                 error = _("No person with that CPR number is registered.")
             else:
-                services.access_record(
+                read_record(
                     user=request.user, action=AccessLog.Action.INSIGHT_EXPORT,
                     purpose=_("citizen's request for insight"), employee=employee,
                 )
-                # Triage reads name the referral in the detail (before a case exists there is no person row).
-                reads = Q(detail__in=references) if references else Q(pk__in=[])
-                if employee is not None:
-                    reads |= Q(employee=employee)
-                return _insight_csv(AccessLog.objects.filter(reads))
+                # Someone known only from a fast-track referral (not accepted) has no person row yet.
+                rows = access_log_of(employee=employee) if employee else AccessLog.objects.filter(referral__in=referrals)
+                return _insight_csv(rows)
     return render(request, "cases/access_insight.html", {"error": error})
 
 
@@ -344,7 +344,7 @@ def access_insight(request):
 @require_POST
 def deadline_action(request, reference, pk, action):
     """Pause, resume, extend or record as met one deadline of the case."""
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     deadline = get_object_or_404(case.deadlines, pk=pk)
     if action == "resume":
         handlers = {"resume": lambda form: deadlines.deadline_resume(deadline=deadline, actor=request.user)}
@@ -372,14 +372,14 @@ def deadline_action(request, reference, pk, action):
             messages.success(request, _("Deadline updated: %(title)s.") % {"title": deadline.display_title})
             return redirect(f"{reverse('cases:detail', args=[case.reference])}#deadlines-h")
     context = _detail_context(request, case, deadline_failed=(deadline.pk, action, form))
-    return render(request, "cases/case_detail.html", context, status=400)
+    return render_read(request, "cases/case_detail.html", context, status=400, case=case)
 
 
 @login_required
 @staff_required
 @require_POST
 def information_form_sent(request, reference):
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     form = InformationFormSentForm(request.POST)
     if form.is_valid():
         try:
@@ -389,7 +389,8 @@ def information_form_sent(request, reference):
         else:
             messages.success(request, _("The 8-day clock for the information form has started."))
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/case_detail.html", _detail_context(request, case, info_form_sent_form=form), status=400)
+    return render_read(request, "cases/case_detail.html", _detail_context(request, case, info_form_sent_form=form),
+                       status=400, case=case)
 
 
 @login_required

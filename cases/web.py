@@ -7,6 +7,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
+from .access import PURPOSE_CASEWORK as PURPOSE_CASEWORK  # re-exported: the views' default purpose
+from .access import read_record
+from .audit import AccessLog
 from .roles import is_admin, is_staff_member
 
 
@@ -32,8 +35,15 @@ def role_required(check: Callable) -> Callable:
 staff_required = role_required(is_staff_member)
 admin_required = role_required(is_admin)
 
-# The purpose written to the access log for ordinary casework reads.
-PURPOSE_CASEWORK = "sagsbehandling"
+
+def render_read(request, template: str, context: dict, *, purpose: str = PURPOSE_CASEWORK, status: int = 200,
+                case=None, employee=None, referral=None, detail: str = "", action: str = AccessLog.Action.VIEW):
+    """Render a page that shows case data again (after a refused POST: status 400) and log the read.
+
+    The object was opened with a `*_for_change` door, which logs nothing; showing it is a read."""
+    read_record(user=request.user, purpose=purpose, action=action, case=case, employee=employee, referral=referral,
+                detail=detail)
+    return render(request, template, context, status=status)
 
 
 def apply_validation_error(form, error: ValidationError) -> None:

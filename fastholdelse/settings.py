@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "axes",
     "cases",
     "roundtable",
+    "fastholdelse.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,10 @@
+"""Roundtable in the Django admin: the step model and the offer catalogue are configuration and
+editable; meetings and minutes are case data, read-only here and every read logged (see
+`cases.admin.CaseFileAdmin`)."""
+
 from django.contrib import admin
+
+from cases.admin import CaseFileAdmin, CaseFileInline
 
 from .models import Meeting, MinutesVersion, Offer, Participant, Step
 
@@ -14,44 +20,30 @@ class StepAdmin(admin.ModelAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
-    list_display = ["name", "provider", "step_from", "step_to", "active"]
-    list_filter = ["active"]
+    """The name is internal; outside parties see "name shown to the employer", or the category when empty."""
+
+    list_display = ["name", "employer_label", "category", "provider", "step_from", "step_to", "active"]
+    list_filter = ["active", "category"]
     search_fields = ["name", "provider"]
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(CaseFileInline):
     model = Participant
-    extra = 0
-    readonly_fields = ["answer", "answer_comment", "answered_at"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    """Read-mostly: meetings change through the meeting page (services keep clocks and invitations right)."""
+class MeetingAdmin(CaseFileAdmin):
+    """Meetings change through the meeting page (services keep clocks and invitations right)."""
 
     list_display = ["case", "kind", "state", "starts_at", "minutes_locked"]
     list_filter = ["kind", "state"]
     search_fields = ["case__reference"]
     inlines = [ParticipantInline]
-    readonly_fields = [f.name for f in Meeting._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MinutesVersion)
-class MinutesVersionAdmin(admin.ModelAdmin):
+class MinutesVersionAdmin(CaseFileAdmin):
     list_display = ["meeting", "number", "finalised_at", "reason", "pdf_full_sha256"]
-    readonly_fields = [f.name for f in MinutesVersion._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def log_subject(self, obj) -> dict:
+        return {"case": obj.meeting.case}

@@ -13,6 +13,7 @@ def ensure_defaults(sender, apps=None, using="default", **kwargs):
     Step = apps.get_model("roundtable", "Step")
     if not Step.objects.using(using).exists():
         import_module("roundtable.migrations.0001_initial").seed(apps, None)
+        import_module("roundtable.migrations.0002_project_offer_employer_name").seed(apps, None)
 
 
 class RoundtableConfig(AppConfig):
@@ -21,8 +22,11 @@ class RoundtableConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="roundtable.ensure_defaults")
+        from cases.ports import meetings
         from cases.retention import register_case_anonymiser
 
+        from .port import RoundtableMeetings
         from .retention import meetings_anonymise
 
+        meetings.register(RoundtableMeetings())
         register_case_anonymiser(meetings_anonymise)  # the retention job anonymises the meetings too

@@ -35,10 +35,11 @@ def _book(case, consultant, *, when, kind=Meeting.Kind.ROUNDTABLE, extra=(), pla
     future = when if when > timezone.now() else timezone.now() + timedelta(days=1)
     meeting = services.meeting_schedule(
         case=case, actor=consultant, kind=kind, participants=_people(case, consultant, *extra),
-        slot=services.SlotData(starts_at=future, place_kind=Meeting.PlaceKind.WORKPLACE, place=place),
+        slot=services.SlotData(starts_at=future, place_kind=Meeting.PlaceKind.WORKPLACE, place=place), accept_late=True,
     )
     if when != future:
-        Meeting.objects.filter(pk=meeting.pk).update(starts_at=when)
+        # Booked a week before it took place, so it can be registered as held at its time.
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=when, created_at=when - timedelta(days=7))
         MeetingSlot.objects.filter(meeting=meeting).update(starts_at=when)
         meeting.refresh_from_db()
     return meeting
@@ -116,8 +117,9 @@ def seed_meetings(ctx: DemoContext) -> None:
     case = open_cases[2]
     consultant = owner(case)
     meeting = _book(case, consultant, when=_at(3, 13))
-    services.meeting_move(meeting=meeting, actor=consultant, reason="Lederen er på kursus", slot=services.SlotData(
-        starts_at=_at(5, 10), place_kind=Meeting.PlaceKind.JOB_CENTRE, place="Jobcentret, mødelokale 3"))
+    services.meeting_move(meeting=meeting, actor=consultant, reason="Lederen er på kursus", accept_late=True,
+                          slot=services.SlotData(starts_at=_at(5, 10), place_kind=Meeting.PlaceKind.JOB_CENTRE,
+                                                 place="Jobcentret, mødelokale 3"))
 
     # 4. A start conversation held, then a roundtable cancelled.
     case = open_cases[3]

@@ -7,18 +7,34 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Meeting, Participant, Placement, Step
-from .services import ParticipantData, SlotData, WeekData, offers_for
+from .services import LATE_CODE, ParticipantData, SlotData, WeekData, offers_for
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SlotForm(forms.Form):
+class LateConfirmation(forms.Form):
+    """The checkbox that confirms a time after a deadline. Shown only once the service has refused
+    the time with the consequence (or when it was ticked), never in advance."""
+
+    accept_late = forms.BooleanField(label=_("Book anyway: I accept that the deadline is exceeded"), required=False)
+
+    @property
+    def late_warning(self) -> bool:
+        return self.has_error("starts_at", code=LATE_CODE)
+
+    @property
+    def show_late_confirmation(self) -> bool:
+        return self.late_warning or (self.is_bound and bool(self.data.get(self.add_prefix("accept_late"))))
+
+
+class SlotForm(LateConfirmation):
     starts_at = forms.DateTimeField(label=_("Time"), widget=DATETIME_INPUT)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=10, max_value=480, initial=60)
     place_kind = forms.ChoiceField(label=_("Place"), choices=Meeting.PlaceKind.choices)
     place = forms.CharField(label=_("Address or room"), max_length=300, required=False)
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    field_order = ["starts_at", "duration_minutes", "place_kind", "place", "online_link", "accept_late"]
 
     def slot(self) -> SlotData:
         data = self.cleaned_data
@@ -28,7 +44,7 @@ class SlotForm(forms.Form):
 
 class MeetingScheduleForm(SlotForm):
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
-    field_order = ["kind", "starts_at", "duration_minutes", "place_kind", "place", "online_link"]
+    field_order = ["kind", "starts_at", "duration_minutes", "place_kind", "place", "online_link", "accept_late"]
 
 
 class ParticipantForm(forms.Form):
@@ -69,6 +85,19 @@ def participant_initial(case, actor) -> list[dict]:
 
 class MoveForm(SlotForm):
     reason = forms.CharField(label=_("Reason for the move"), max_length=300, required=False)
+    field_order = ["starts_at", "duration_minutes", "place_kind", "place", "online_link", "reason", "accept_late"]
+
+
+class HoldForm(forms.Form):
+    """When the meeting was held, in local time; it defaults to the booked start."""
+
+    held_at = forms.DateTimeField(label=_("Held at"), widget=DATETIME_INPUT,
+                                  help_text=_("When the meeting took place, not when you register it."))
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        kwargs.setdefault("prefix", "hold")
+        kwargs.setdefault("initial", {"held_at": timezone.localtime(meeting.starts_at)})
+        super().__init__(*args, **kwargs)
 
 
 class CancelForm(forms.Form):
@@ -105,7 +134,9 @@ class PlacementsForm(forms.Form):
 
 class PlanForm(forms.Form):
     plan_text = forms.CharField(label=_("Plan for the return"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                                max_length=10000)
+                                max_length=10000, help_text=_(
+                                    "The plan, the weeks and the agreements are in the minutes that every participant "
+                                    "receives, the employer included. Health details belong in the consultant's note."))
     offers = forms.ModelMultipleChoiceField(label=_("Offers for the agreed step"), queryset=None, required=False,
                                             widget=forms.CheckboxSelectMultiple)
 
@@ -113,7 +144,13 @@ class PlanForm(forms.Form):
         kwargs.setdefault("prefix", "goal2")
         super().__init__(*args, **kwargs)
         self.fields["offers"].queryset = offers_for(meeting)
-        self.fields["offers"].label_from_instance = lambda o: f"{o.name} ({o.provider})" if o.provider else o.name
+        self.fields["offers"].label_from_instance = _offer_choice_label
+
+
+def _offer_choice_label(offer) -> str:
+    """The internal name for the consultant, with what the employer's copy of the minutes will say."""
+    name = f"{offer.name} ({offer.provider})" if offer.provider else offer.name
+    return _("%(name)s – the employer sees: %(label)s") % {"name": name, "label": offer.employer_label}
 
 
 class WeekForm(forms.Form):
@@ -174,7 +211,7 @@ class ConsultantNoteForm(forms.Form):
                                       widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(LateConfirmation):
     starts_at = forms.DateTimeField(label=_("Follow-up meeting"), widget=DATETIME_INPUT)
 
     def clean_starts_at(self):

@@ -1,7 +1,8 @@
 """The meeting: step model (trappemodel), offer catalogue, meetings with their participants, the three
 goals (placements, return plan, agreements), specialist notes and versioned minutes.
 
-Imports run one way: roundtable -> cases. The case page reads meetings through `case.meetings`.
+Imports run one way: roundtable -> cases. Kernel pages read meetings through the meetings port
+(`cases.ports.meetings`, implemented in `roundtable.port`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,25 @@ class Step(models.Model):
 
 
 class Offer(models.Model):
+    class Category(models.TextChoices):
+        """Neutral headings the employer sees when an offer's own name would reveal health."""
+
+        SUPPORT = "support", _("support or counselling programme")
+        HEALTH = "health", _("health-care programme")
+        WORKPLACE = "workplace", _("adjustment of the workplace")
+        GRADUAL_RETURN = "gradual_return", _("gradual return")
+        WORK_ABILITY = "work_ability", _("assessment of the ability to work")
+        OTHER_TASKS = "other_tasks", _("other tasks or redeployment")
+        OTHER = "other", _("other offer")
+
+    # The internal name (consultants, the full minutes). It may reveal health: never shown to the employer.
     name = models.CharField(_("name"), max_length=200)
+    # What the employer and other outside parties see: the employer name if set, else the category.
+    employer_name = models.CharField(
+        _("name shown to the employer"), max_length=200, blank=True,
+        help_text=_("Leave empty when the name reveals anything about health; the employer then sees the category."),
+    )
+    category = models.CharField(_("neutral category"), max_length=20, choices=Category.choices, default=Category.OTHER)
     description = models.TextField(_("description"), blank=True)
     provider = models.CharField(_("provider"), max_length=200, blank=True)
     contact = models.CharField(_("contact"), max_length=300, blank=True)
@@ -50,6 +69,11 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def employer_label(self) -> str:
+        """The offer as an outside party may see it (the allow-list for offers)."""
+        return self.employer_name.strip() or str(self.get_category_display())
 
     def suits(self, position: int | None) -> bool:
         return position is not None and self.step_from <= position <= self.step_to
@@ -222,7 +246,8 @@ class Participant(models.Model):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("E.g. psychologist, head of school."))
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_(
+        "E.g. psychologist, head of school. For the case file: outside parties see only the role."))
     answer = models.CharField(_("answer"), max_length=12, choices=Answer.choices, blank=True, default="")
     answer_comment = models.CharField(_("comment"), max_length=1000, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)

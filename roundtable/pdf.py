@@ -1,5 +1,5 @@
-"""The minutes as PDF (WeasyPrint, from a Django template): the full copy for the case and an
-employer-safe copy without health details, specialist notes or the consultant's notes.
+"""The minutes as PDF (WeasyPrint, from a Django template): the full copy for the case and the
+employer-safe copy for every other participant, rendered from `projections.EmployerMinutes`.
 
 Rendered from a MinutesVersion's frozen content, so a PDF always matches its version.
 """
@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import Meeting, MinutesVersion, Participant, Placement
+from .projections import employer_minutes
 from .staircase import staircase
 
 # WeasyPrint logs every rendering step at INFO; the minutes need no progress report in the log.
@@ -36,7 +37,6 @@ def pdf_context(*, content: dict, number: int, reason: str, finalised_at, varian
     return {
         "c": content,
         "variant": variant,
-        "employer_safe": variant == EMPLOYER,
         "number": number,
         "reason": reason,
         "finalised_at": finalised_at,
@@ -66,13 +66,19 @@ def pdf_context(*, content: dict, number: int, reason: str, finalised_at, varian
 
 
 def render_minutes_pdf(*, content: dict, number: int, reason: str, finalised_at, variant: str) -> bytes:
+    """The full copy from the frozen content; the employer copy from its projection only
+    (`projections.EmployerMinutes`), so a field not on that allow-list cannot reach it."""
     from weasyprint import HTML
 
     with translation.override("da"):
-        html = render_to_string(
-            "roundtable/pdf/minutes.html",
-            pdf_context(content=content, number=number, reason=reason, finalised_at=finalised_at, variant=variant),
-        )
+        if variant == EMPLOYER:
+            html = render_to_string("roundtable/pdf/minutes_employer.html", {
+                "m": employer_minutes(content=content, number=number, finalised_at=finalised_at)})
+        else:
+            html = render_to_string(
+                "roundtable/pdf/minutes.html",
+                pdf_context(content=content, number=number, reason=reason, finalised_at=finalised_at, variant=variant),
+            )
         return HTML(string=html, base_url=None).write_pdf()
 
 

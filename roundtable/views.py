@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.access import case_for_change, read_record
 from cases.models import AccessLog
-from cases.selectors import case_get_visible
-from cases.services import access_record
-from cases.web import PURPOSE_CASEWORK, apply_validation_error, staff_required
+from cases.web import PURPOSE_CASEWORK, apply_validation_error, render_read, staff_required
 
 from . import pdf, services
+from .access import meeting_detail as meeting_log_detail
+from .access import meeting_for_change, meeting_for_reading
 from .forms import (
     AgreementForm,
     AnswerForm,
@@ -24,6 +25,7 @@ from .forms import (
     ConsultantNoteForm,
     CorrectionForm,
     FollowUpForm,
+    HoldForm,
     MeetingScheduleForm,
     MoveForm,
     ParticipantFormSet,
@@ -33,7 +35,7 @@ from .forms import (
     plan_forms,
 )
 from .models import Meeting, MinutesVersion
-from .selectors import meeting_get_visible
+from .projections import invitation_for
 from .staircase import staircase
 
 # --- scheduling ----------------------------------------------------------------------------------
@@ -42,7 +44,7 @@ from .staircase import staircase
 @login_required
 @staff_required
 def meeting_create(request, reference):
-    case = case_get_visible(request.user, reference=reference)
+    case = case_for_change(user=request.user, reference=reference)
     data = request.POST if request.method == "POST" else None
     form = MeetingScheduleForm(data, initial={"kind": request.GET.get("kind", Meeting.Kind.ROUNDTABLE)})
     # Suggested rows count even when left unchanged: no row may be skipped as "empty".
@@ -52,7 +54,8 @@ def meeting_create(request, reference):
         participants = [p for p in (f.participant() for f in people) if p is not None]
         try:
             meeting = services.meeting_schedule(
-                case=case, actor=request.user, kind=form.cleaned_data["kind"], slot=form.slot(), participants=participants
+                case=case, actor=request.user, kind=form.cleaned_data["kind"], slot=form.slot(), participants=participants,
+                accept_late=form.cleaned_data["accept_late"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -60,7 +63,8 @@ def meeting_create(request, reference):
             messages.success(request, _("The meeting is booked and the invitations are on their way."))
             return redirect("roundtable:detail", reference=case.reference, pk=meeting.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "roundtable/meeting_form.html", {"case": case, "form": form, "people": people}, status=status)
+    return render_read(request, "roundtable/meeting_form.html", {"case": case, "form": form, "people": people},
+                       status=status, case=case, detail="nyt møde")
 
 
 # --- the meeting page ----------------------------------------------------------------------------
@@ -69,7 +73,8 @@ def meeting_create(request, reference):
 def _context(request, meeting: Meeting, **forms) -> dict:
     placements = {p.party: p.position for p in meeting.placements.all()}
     plan, weeks = plan_forms(meeting)
-    proposal = services.follow_up_proposal(meeting) if meeting.is_held and not meeting.follow_up_id else None
+    booked = meeting.follow_up_id and meeting.follow_up.state != Meeting.State.CANCELLED
+    proposal = services.follow_up_proposal(meeting) if meeting.is_held and not booked else None
     context = {
         "case": meeting.case,
         "meeting": meeting,
@@ -86,6 +91,7 @@ def _context(request, meeting: Meeting, **forms) -> dict:
             "starts_at": meeting.starts_at, "duration_minutes": meeting.duration_minutes, "place_kind": meeting.place_kind,
             "place": meeting.place, "online_link": meeting.online_link}),
         "cancel_form": CancelForm(),
+        "hold_form": HoldForm(meeting=meeting),
         "follow_up_form": FollowUpForm(initial={"starts_at": proposal}) if proposal else None,
         "follow_up_proposal": proposal,
         "correction_form": CorrectionForm(),
@@ -99,16 +105,14 @@ def _context(request, meeting: Meeting, **forms) -> dict:
 @login_required
 @staff_required
 def meeting_detail(request, reference, pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
-    access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=meeting.case,
-                  detail=f"møde {meeting.pk}")
+    meeting = meeting_for_reading(user=request.user, reference=reference, pk=pk, purpose=PURPOSE_CASEWORK)
     return render(request, "roundtable/meeting_detail.html", _context(request, meeting))
 
 
 def _section(request, reference, pk, *, build, handle, key, success, anchor=""):
     """POST handler shared by the sections of the meeting page: on a refusal the page is shown again
     with the section's errors and everything typed."""
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     forms = build(meeting, request.POST)
     main = forms[0] if isinstance(forms, tuple) else forms
     valid = all(f.is_valid() for f in forms) if isinstance(forms, tuple) else forms.is_valid()
@@ -125,7 +129,8 @@ def _section(request, reference, pk, *, build, handle, key, success, anchor=""):
         extra = dict(zip(key, forms, strict=True))
     else:
         extra = {key: forms}
-    return render(request, "roundtable/meeting_detail.html", _context(request, meeting, **extra), status=400)
+    return render_read(request, "roundtable/meeting_detail.html", _context(request, meeting, **extra), status=400,
+                       case=meeting.case, detail=meeting_log_detail(meeting))
 
 
 @login_required
@@ -135,7 +140,7 @@ def meeting_move(request, reference, pk):
     return _section(
         request, reference, pk, build=lambda m, data: MoveForm(data), key="move_form",
         handle=lambda m, f: services.meeting_move(meeting=m, actor=request.user, slot=f.slot(),
-                                                  reason=f.cleaned_data["reason"]),
+                                                  reason=f.cleaned_data["reason"], accept_late=f.cleaned_data["accept_late"]),
         success=_("The meeting is moved and the participants are told."),
     )
 
@@ -155,14 +160,11 @@ def meeting_cancel(request, reference, pk):
 @staff_required
 @require_POST
 def meeting_hold(request, reference, pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
-    try:
-        services.meeting_hold(meeting=meeting, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The meeting is recorded as held; the follow-up clock has started."))
-    return redirect("roundtable:detail", reference=reference, pk=pk)
+    return _section(
+        request, reference, pk, build=lambda m, data: HoldForm(data, meeting=m), key="hold_form",
+        handle=lambda m, f: services.meeting_hold(meeting=m, actor=request.user, at=f.cleaned_data["held_at"]),
+        success=_("The meeting is recorded as held; the follow-up clock has started."),
+    )
 
 
 @login_required
@@ -204,7 +206,7 @@ def agreement_add(request, reference, pk):
 
 
 def _agreement(request, reference, pk, agreement_pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     return meeting, get_object_or_404(meeting.agreements.select_related("deadline"), pk=agreement_pk)
 
 
@@ -258,24 +260,26 @@ def consultant_note_save(request, reference, pk):
 @staff_required
 @require_POST
 def follow_up_book(request, reference, pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
-            follow_up = services.follow_up_book(meeting=meeting, actor=request.user, starts_at=form.cleaned_data["starts_at"])
+            follow_up = services.follow_up_book(meeting=meeting, actor=request.user, starts_at=form.cleaned_data["starts_at"],
+                                                accept_late=form.cleaned_data["accept_late"])
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
             messages.success(request, _("The follow-up meeting is booked and the invitations are on their way."))
             return redirect("roundtable:detail", reference=reference, pk=follow_up.pk)
-    return render(request, "roundtable/meeting_detail.html", _context(request, meeting, follow_up_form=form), status=400)
+    return render_read(request, "roundtable/meeting_detail.html", _context(request, meeting, follow_up_form=form),
+                       status=400, case=meeting.case, detail=meeting_log_detail(meeting))
 
 
 @login_required
 @staff_required
 @require_POST
 def minutes_finalise(request, reference, pk):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     try:
         version = services.minutes_finalise(meeting=meeting, actor=request.user)
     except ValidationError as error:
@@ -300,11 +304,11 @@ def minutes_correct(request, reference, pk):
 @login_required
 @staff_required
 def minutes_pdf(request, reference, pk, number, variant):
-    meeting = meeting_get_visible(request.user, reference=reference, pk=pk)
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     if variant not in (pdf.FULL, pdf.EMPLOYER):
         raise Http404
     version = get_object_or_404(MinutesVersion, meeting=meeting, number=number)
-    access_record(
+    read_record(
         user=request.user, action=AccessLog.Action.DOWNLOAD, purpose=PURPOSE_CASEWORK, case=meeting.case,
         detail=f"referat møde {meeting.pk} v{number} ({'arbejdsgiver' if variant == pdf.EMPLOYER else 'fuld'})",
     )
@@ -334,5 +338,8 @@ def participant_answer(request, token):
         else:
             saved = True
     status = 400 if request.method == "POST" and not saved else 200
-    return render(request, "roundtable/answer.html",
-                  {"participant": participant, "meeting": meeting, "form": form, "saved": saved}, status=status)
+    # An outside party's page: built from the recipient's Invitation projection, not from the models.
+    invitation = invitation_for(meeting, participant, event="invite", answer_url="", when="")
+    return render(request, "roundtable/answer.html", {
+        "inv": invitation, "state": meeting.state, "answer_label": participant.get_answer_display() if participant.answer else "",
+        "form": form, "saved": saved}, status=status)

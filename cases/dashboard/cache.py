@@ -12,7 +12,7 @@ then applies the same conditions at the same instant, so card and list still sho
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.cache import cache
 from django.db import transaction
@@ -23,8 +23,6 @@ from django.utils import timezone
 from ..models import Case, CaseEvent
 
 TTL_SECONDS = 60
-# How old an `at=` instant from a card link may be before the list ignores it and counts "now".
-AT_MAX_AGE = timedelta(minutes=10)
 
 
 def _generation_key(team_id: int) -> str:
@@ -68,17 +66,3 @@ def cached(scope: tuple, team_ids: list[int], compute) -> tuple[object, datetime
     value = (compute(now), now)
     cache.set(key, value, TTL_SECONDS)
     return value
-
-
-def parse_at(raw: str | None) -> datetime | None:
-    """The instant a card's count was computed at, if recent; else None (count as of now)."""
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    if timezone.is_naive(moment):
-        return None
-    now = timezone.now()
-    return moment if now - AT_MAX_AGE <= moment <= now else None

@@ -10,11 +10,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from ..flags import FLAGS, flag_q
 from ..models import Case, ConsultantProfile, Deadline, DeadlinePolicy, PhoneCall, Team
 from ..roles import is_admin
 from ..selectors import case_search
 from . import kpis
-from .flags import FLAGS, flag_q
 
 User = get_user_model()
 

@@ -17,19 +17,17 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .. import services
+from ..access import PURPOSE_TEAM_MANAGEMENT, read_record
+from ..flags import FLAGS, parse_at
 from ..forms import CaseFilterForm
 from ..models import AccessLog, Case
 from ..roles import is_team_lead
 from ..selectors import case_search, teams_of
 from ..web import apply_validation_error
 from . import cache, selectors
-from .cache import parse_at
-from .flags import FLAGS
 from .forms import BulkReassignForm, DashboardFilterForm, period_presets
 from .services import cases_reassign_bulk
 
-PURPOSE_MANAGEMENT = "teamledelse"
 REASSIGN_LIMIT = 200
 
 
@@ -141,8 +139,8 @@ def results(request):
 
 
 def _csv_response(request, filename: str, purpose_detail: str):
-    services.access_record(
-        user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_MANAGEMENT,
+    read_record(
+        user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_TEAM_MANAGEMENT,
         detail=f"{purpose_detail} {request.GET.urlencode()}".strip(),
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")

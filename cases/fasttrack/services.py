@@ -7,6 +7,7 @@ after commit, so a mail server or broker that is down never loses a referral.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,8 @@ from django.utils.translation import override
 from .. import deadlines, services
 from ..models import Case, DeadlinePolicy, Referral, Team
 from ..notifications import Draft, notify_bulk, outbox_enqueue, outbox_enqueue_many, outbox_message
+from ..ports import meetings as meetings_port
+from ..ports.meetings import EmployerAgreement, EmployerMeeting, EmployerMeetings
 from ..selectors import consultants_of
 from . import signing
 
@@ -188,27 +191,32 @@ def _mail_employer(referral: Referral, *, subject: str, template: str) -> None:
     )
 
 
-def employer_view(referral: Referral) -> dict:
-    """What the employer may see: received, case opened, meeting time and place, their own agreements.
-    Never diagnosis, screening, notes or the employee's answers. Reads meetings through the reverse
-    relation (cases never imports roundtable)."""
-    view = {"reference": referral.reference, "received_at": referral.received_at, "state": referral.state,
-            "rejection_reason": referral.rejection_reason if referral.state == Referral.State.REJECTED else "",
-            "case_opened": referral.case_id is not None, "meetings": [], "agreements": []}
-    case = referral.case
-    meetings = getattr(case, "meetings", None) if case else None
-    if meetings is None:
-        return view
-    # "Theirs": agreements whose "who" is the employer, its contact person or an employer participant.
-    employer_names = {name.strip().lower() for name in (referral.contact_name, referral.employer_name, "arbejdsgiver",
-                                                        "arbejdsgiveren", "employer")}
-    for meeting in meetings.exclude(state="cancelled").prefetch_related("participants", "agreements").order_by("starts_at"):
-        view["meetings"].append({"kind": meeting.get_kind_display(), "starts_at": meeting.starts_at,
-                                 "place": meeting.place_display(), "online_link": getattr(meeting, "online_link", ""),
-                                 "state": meeting.get_state_display()})
-        names = employer_names | {p.name.strip().lower() for p in meeting.participants.all() if p.role == "employer"}
-        for agreement in meeting.agreements.all():
-            if agreement.who.strip().lower() in names:
-                view["agreements"].append({"what": agreement.what, "due_on": agreement.due_on,
-                                           "done": agreement.done_at is not None})
-    return view
+@dataclass(frozen=True)
+class EmployerStatus:
+    """The employer's status page: the allow-list. Received, case opened or not (with the job centre's
+    reason when not), meeting time, place and state, and the agreements that are the employer's. Never
+    diagnosis, screening, notes, the employee's answers or another party's agreements."""
+
+    reference: str
+    received_at: datetime
+    state: str
+    rejection_reason: str
+    case_opened: bool
+    meetings: tuple[EmployerMeeting, ...] = ()
+    agreements: tuple[EmployerAgreement, ...] = ()
+
+
+def employer_view(referral: Referral) -> EmployerStatus:
+    """Meetings come through the meetings port (cases never imports roundtable)."""
+    found = EmployerMeetings()
+    port = meetings_port.provider()
+    if referral.case_id and port is not None:
+        case = referral.case
+        names = [referral.contact_name, referral.employer_name, case.employer.name if case.employer else "",
+                 case.employer_contact.name if case.employer_contact else "", "arbejdsgiver", "arbejdsgiveren", "employer"]
+        found = port.employer_meetings(case, employer_names=names)
+    return EmployerStatus(
+        reference=referral.reference, received_at=referral.received_at, state=referral.state,
+        rejection_reason=referral.rejection_reason if referral.state == Referral.State.REJECTED else "",
+        case_opened=referral.case_id is not None, meetings=found.meetings, agreements=found.agreements,
+    )

@@ -11,16 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from ..models import AccessLog, Referral
-from ..selectors import teams_of
-from ..services import access_record
-from ..web import PURPOSE_CASEWORK, apply_validation_error, staff_required
+from ..access import read_record, referral_for_change, referral_for_reading, referrals_visible_to
+from ..models import Referral
+from ..web import PURPOSE_CASEWORK, apply_validation_error, render_read, staff_required
 from . import pdf, ratelimit, services, signing
 from .forms import AcceptForm, EmployeeAnswerForm, ReferralForm, RejectForm
 
@@ -133,20 +132,18 @@ def employee(request, token):
 # --- triage (staff) --------------------------------------------------------------------------------
 
 
-def _triage_queryset(user):
-    return Referral.objects.filter(team__in=teams_of(user)).select_related("team", "case", "decided_by")
-
-
 @login_required
 @staff_required
 def triage_list(request):
     state = request.GET.get("state", Referral.State.NEW)
-    referrals = _triage_queryset(request.user)
+    referrals = referrals_visible_to(request.user)
     if state in Referral.State.values:
         referrals = referrals.filter(state=state)
     q = request.GET.get("q", "").strip()[:100]
     if q:
         referrals = referrals.filter(Q(reference__iexact=q) | Q(employer_name__icontains=q) | Q(employee_name__icontains=q))
+    # The queue shows the employees' names and the employers' requests: a read, logged once per page.
+    read_record(user=request.user, purpose=PURPOSE_CASEWORK, detail=f"fast track-visitation ({state})")
     return render(request, "cases/fasttrack/triage_list.html", {
         "referrals": referrals[:200], "state": state, "states": Referral.State.choices, "q": q})
 
@@ -161,9 +158,7 @@ def _triage_context(request, referral, **extra):
 @login_required
 @staff_required
 def triage_detail(request, pk):
-    referral = get_object_or_404(_triage_queryset(request.user), pk=pk)
-    access_record(user=request.user, action=AccessLog.Action.VIEW, purpose=PURPOSE_CASEWORK, case=referral.case,
-                  detail=referral.reference)
+    referral = referral_for_reading(user=request.user, pk=pk, purpose=PURPOSE_CASEWORK)
     return render(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral))
 
 
@@ -176,7 +171,7 @@ def _already_decided(request, referral):
 @staff_required
 @require_POST
 def triage_accept(request, pk):
-    referral = get_object_or_404(_triage_queryset(request.user), pk=pk)
+    referral = referral_for_change(user=request.user, pk=pk)
     if referral.state != Referral.State.NEW:
         return _already_decided(request, referral)
     form = AcceptForm(request.POST, referral=referral, user=request.user)
@@ -189,15 +184,15 @@ def triage_accept(request, pk):
             messages.success(request, _("Referral %(ref)s accepted: case %(case)s.") % {
                 "ref": referral.reference, "case": case.reference})
             return redirect("cases:detail", reference=case.reference)
-    return render(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral, accept_form=form),
-                  status=400)
+    return render_read(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral, accept_form=form),
+                       status=400, referral=referral)
 
 
 @login_required
 @staff_required
 @require_POST
 def triage_reject(request, pk):
-    referral = get_object_or_404(_triage_queryset(request.user), pk=pk)
+    referral = referral_for_change(user=request.user, pk=pk)
     if referral.state != Referral.State.NEW:
         return _already_decided(request, referral)
     form = RejectForm(request.POST)
@@ -210,7 +205,7 @@ def triage_reject(request, pk):
             messages.success(request, _("Referral %(ref)s rejected; the employer has been told why.") % {
                 "ref": referral.reference})
             return redirect("fasttrack:triage")
-    return render(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral, reject_form=form),
-                  status=400)
+    return render_read(request, "cases/fasttrack/triage_detail.html", _triage_context(request, referral, reject_form=form),
+                       status=400, referral=referral)
 
 

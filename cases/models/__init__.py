@@ -1,7 +1,7 @@
 """The case file. One module per concept; import every model here so Django finds it."""
 
-from .access import AccessLog
-from .case import Case, CaseEvent, JournalEntry
+from ..audit import AccessLog, CaseEvent
+from .case import Case, JournalEntry
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
 from .notifications import Notification, OutboxMessage
 from .people import ContactPerson, Employee, Employer, Team

@@ -115,24 +115,6 @@ class Case(models.Model):
         )
 
 
-class CaseEvent(models.Model):
-    """One row per change on a case: the timeline. Append-only."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    kind = models.CharField(_("kind"), max_length=40)
-    summary = models.CharField(_("summary"), max_length=500)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("case event")
-        verbose_name_plural = _("case events")
-
-    def __str__(self) -> str:
-        return f"{self.case_id} {self.kind}"
-
-
 class JournalEntry(models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", _("note")

@@ -84,8 +84,3 @@ def upcoming_shifts(team: Team, *, consultant=None) -> QuerySet[DutyShift]:
 def calls_of(team: Team, *, limit: int = 50) -> QuerySet[PhoneCall]:
     return (PhoneCall.objects.filter(team=team).select_related("taken_by", "case", "case__consultant")
             .order_by("-received_at", "-id")[:limit])
-
-
-def call_get_visible(user, *, pk: int) -> PhoneCall:
-    return get_object_or_404(PhoneCall.objects.select_related("team", "case", "taken_by"), pk=pk,
-                             team__in=teams_of(user))

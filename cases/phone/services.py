@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import notifications, services
+from .. import deadlines, notifications, services
 from ..deadlines import work_calendar
-from ..duetime import WEEKEND
-from ..models import Case, DutyShift, PhoneCall, ShiftSwap, Team
+from ..duetime import WEEKEND, CalendarMode, Unit, compute_due
+from ..models import Case, DeadlinePolicy, DutyShift, PhoneCall, ShiftSwap, Team
 from ..roles import is_admin
+
+Kind = DeadlinePolicy.Kind
 
 
 def _name(user) -> str:
@@ -180,6 +182,9 @@ def swap_answer(*, actor, swap: ShiftSwap, accept: bool) -> ShiftSwap:
 
 @transaction.atomic
 def swap_cancel(*, actor, swap: ShiftSwap) -> ShiftSwap:
+    """The one who asked withdraws the swap. The same row lock as answering, so a withdrawal and an
+    acceptance at the same moment cannot both win."""
+    swap = ShiftSwap.objects.select_for_update().get(pk=swap.pk)
     if actor.pk != swap.requested_by_id:
         raise ValidationError(_("Only the one who asked can withdraw the swap."))
     if swap.state != ShiftSwap.State.PENDING:
@@ -240,7 +245,8 @@ def call_open_case(
     first_absence_day: date | None = None,
 ) -> Case:
     """A call that needs more opens a case owned by the consultant on duty that day (Kolding: the
-    one on duty follows the case all the way); the first-meeting clock starts with it."""
+    one on duty follows the case all the way); the first-meeting clock starts with it, and a
+    roundtable the employer wished within N days becomes a clock of its own. The owner is notified."""
     call = PhoneCall.objects.select_for_update().get(pk=call.pk)
     if call.case_id:
         raise ValidationError(_("This call already has a case (%(ref)s).") % {"ref": call.case.reference})
@@ -256,13 +262,49 @@ def call_open_case(
     services.journal_add(case=case, actor=actor, kind="phone_call", occurred_at=call.received_at,
                          text=_("Call to the retention phone (%(caller)s): %(summary)s") % {
                              "caller": call.get_caller_type_display(), "summary": call.summary})
-    if call.roundtable_within_days:
-        services.event_record(case=case, actor=actor, kind="roundtable_wished",
-                              summary=_("The caller wishes a roundtable within %(days)d days of the call.")
-                              % {"days": call.roundtable_within_days})
+    wished = _wished_roundtable_open(call=call, case=case, actor=actor) if call.roundtable_within_days else None
     call.case = case
     call.save(update_fields=["case"])
+    if owner is not None:
+        _notify_owner(call=call, case=case, owner=owner, actor=actor, wished=wished)
     return case
+
+
+def wished_roundtable_due(*, received_at: datetime, days: int) -> datetime:
+    """The end of the `days`-th working day after the call (weekends, holidays and the admin's
+    closed days do not count): a call on Friday wishing 1 day gives Monday 23:59."""
+    local = timezone.localtime(received_at)
+    calendar = work_calendar(years=range(local.year, local.year + 2))
+    return compute_due(start=received_at, amount=days, unit=Unit.DAYS, mode=CalendarMode.WORKING,
+                       calendar=calendar).due_at
+
+
+def _wished_roundtable_open(*, call: PhoneCall, case: Case, actor):
+    """The employer's wish on the phone becomes a clock on the case, met by holding the roundtable."""
+    days = call.roundtable_within_days
+    services.event_record(case=case, actor=actor, kind="roundtable_wished",
+                          summary=_("The caller wishes a roundtable within %(days)d days of the call.") % {"days": days})
+    return deadlines.deadline_open(
+        case=case, kind=Kind.WISHED_ROUNDTABLE, start=call.received_at, actor=actor,
+        due_at=wished_roundtable_due(received_at=call.received_at, days=days),
+        title=_("roundtable within %(days)d working days (the employer's wish)") % {"days": days},
+    )
+
+
+def _notify_owner(*, call: PhoneCall, case: Case, owner, actor, wished) -> None:
+    """The consultant on duty owns the new case from the start: tell them, with the wished
+    roundtable's due time when there is one (in-app; once per call and owner)."""
+    body = _("Opened from a call to the retention phone (%(caller)s) on %(when)s.") % {
+        "caller": call.get_caller_type_display(), "when": timezone.localtime(call.received_at).strftime("%d/%m/%Y %H:%M")}
+    if wished is not None:
+        body += " " + _("The employer wishes a roundtable by %(due)s.") % {
+            "due": timezone.localtime(wished.due_at).strftime("%d/%m/%Y %H:%M")}
+    notifications.notify(
+        recipient=owner, kind="case_from_call",
+        title=_("New case %(ref)s from the retention phone is yours") % {"ref": case.reference},
+        body=body, url=reverse("cases:detail", args=[case.reference]), case=case,
+        dedup_key=f"call-case:{call.pk}:{owner.pk}", email=False,
+    )
 
 
 def call_hand_over(*, actor, call: PhoneCall, consultant) -> Case:

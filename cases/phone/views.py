@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..access import call_for_change
 from ..models import ShiftSwap
 from ..selectors import teams_of
-from ..web import apply_validation_error, staff_required
+from ..web import apply_validation_error, render_read, staff_required
 from . import selectors, services
 from .forms import CallCaseForm, CallForm, HandOverForm, RosterPlanForm, RosterSetForm, SwapRequestForm
 
@@ -197,13 +198,15 @@ def calls(request):
                 return redirect("phone:call_case", pk=call.pk)
             return redirect(f"{reverse('phone:calls')}?team={team.pk}")
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/phone/calls.html", _calls_context(request, team, form), status=status)
+    # The log shows the latest calls' summaries, which can hold health details: a read.
+    return render_read(request, "cases/phone/calls.html", _calls_context(request, team, form), status=status,
+                       detail=f"opkaldslog {team.name}")
 
 
 @login_required
 @staff_required
 def call_case(request, pk: int):
-    call = selectors.call_get_visible(request.user, pk=pk)
+    call = call_for_change(user=request.user, pk=pk)
     if call.case_id:
         return redirect("cases:detail", reference=call.case.reference)
     form = CallCaseForm(request.POST or None)
@@ -217,15 +220,16 @@ def call_case(request, pk: int):
                 "ref": case.reference, "name": case.consultant.get_full_name() or case.consultant.username})
             return redirect("cases:detail", reference=case.reference)
     owner = services.on_duty(team=call.team, day=timezone.localdate(call.received_at)) or call.taken_by
-    return render(request, "cases/phone/call_case.html", {"call": call, "form": form, "owner": owner},
-                  status=400 if request.method == "POST" else 200)
+    # The page shows the call's summary: a read, whether first shown or shown again after a refusal.
+    return render_read(request, "cases/phone/call_case.html", {"call": call, "form": form, "owner": owner},
+                       status=400 if request.method == "POST" else 200, detail=f"opkald {call.pk}")
 
 
 @login_required
 @staff_required
 @require_POST
 def call_hand_over(request, pk: int):
-    call = selectors.call_get_visible(request.user, pk=pk)
+    call = call_for_change(user=request.user, pk=pk)
     form = HandOverForm(request.POST, members=selectors.members_of(call.team))
     if form.is_valid():
         try:

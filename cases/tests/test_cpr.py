@@ -4,7 +4,8 @@ purpose that is logged; a bad or missing purpose gets a Danish message and loses
 import pytest
 from django.urls import reverse
 
-from cases.identifiers import looks_like_cpr, mask_cpr_in_text
+from cases.audit import mask_cpr_like as mask_cpr_in_text
+from cases.identifiers import looks_like_cpr
 from cases.models import AccessLog
 from cases.roles import Role
 from cases.tests.factories import make_case, make_team, make_user

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cases import deadlines, services
 from cases.dashboard import selectors
-from cases.dashboard.flags import FLAGS
+from cases.flags import FLAGS
 from cases.models import AccessLog, Case, CaseEvent, ConsultantProfile, Deadline, Notification, PhoneCall
 from cases.roles import Role
 from cases.selectors import case_search

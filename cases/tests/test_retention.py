@@ -3,7 +3,6 @@ anonymised, sent mails emptied; every run recorded; the insight export says who 
 
 import csv
 import io
-import os
 from datetime import timedelta
 
 import pytest
@@ -97,29 +96,6 @@ def test_a_person_with_a_newer_case_keeps_their_data_and_the_old_case_gets_a_pla
     assert old.employee_id != newer.employee_id
     assert old.employee.name == "anonymiseret"
     assert (newer.employee.cpr, newer.employee.name) == ("0101701234", "Søren Østergård")
-
-
-def test_the_meetings_of_an_anonymised_case_are_anonymised_through_the_roundtable_hook():
-    from roundtable import services as meetings
-    from roundtable.models import Agreement, Participant, SpecialistNote
-    from roundtable.tests.factories import held_meeting_with_goals
-
-    _team, user, case, meeting = held_meeting_with_goals()
-    meetings.specialist_note_add(meeting=meeting, actor=user, author_name="Psykolog Ida", author_title="psykolog",
-                                 text=f"Angst {SENTINEL}")
-    version = meetings.minutes_finalise(meeting=meeting, actor=user, send=False)
-    pdf_path = version.pdf_full.path
-    services.case_close(case=case, actor=user, outcome=Case.Outcome.RETAINED,
-                        closed_on=timezone.localdate() - timedelta(days=200))
-    retention.retention_run(periods=PERIODS)
-    meeting.refresh_from_db()
-    version.refresh_from_db()
-    assert meeting.state == "held" and meeting.held_at is not None  # statistics
-    assert meeting.plan_text == "" and version.content == {} and not version.pdf_full
-    assert not os.path.exists(pdf_path)
-    assert set(Participant.objects.filter(meeting=meeting).values_list("email", flat=True)) == {""}
-    assert not SpecialistNote.objects.filter(text__contains=SENTINEL).exists()
-    assert not Agreement.objects.filter(meeting=meeting, what__contains="gårdvagt").exists()
 
 
 def _decided_referral(client, *, reject: bool, decided_days_ago: int) -> Referral:

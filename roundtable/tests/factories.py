@@ -31,11 +31,14 @@ def setup_case(**case_kwargs):
     return team, user, case
 
 
-def make_meeting(*, case, actor, kind=Meeting.Kind.ROUNDTABLE, starts_in=timedelta(days=1), **slot) -> Meeting:
+def make_meeting(
+    *, case, actor, kind=Meeting.Kind.ROUNDTABLE, starts_in=timedelta(days=1), accept_late=False, **slot
+) -> Meeting:
     slot.setdefault("place", "Skolen ved Øresund, mødelokale 2")
     return services.meeting_schedule(
         case=case, actor=actor, kind=kind,
         slot=services.SlotData(starts_at=timezone.now() + starts_in, **slot), participants=participants(),
+        accept_late=accept_late,
     )
 
 

@@ -74,13 +74,16 @@ def test_finalised_minutes_go_to_participants_employer_gets_the_safe_copy(finali
     assert hashlib.sha256(employee_pdf).hexdigest() == version.pdf_full_sha256
 
 
-def test_correction_pdf_shows_version_and_reason(finalised):
+def test_correction_pdf_shows_version_and_reason_in_the_full_copy_only(finalised):
     user, _case, meeting, _version, _elapsed = finalised
     services.minutes_correct(meeting=meeting, actor=user, reason="Forkert ugeplan for uge 3")
     meeting.refresh_from_db()
     v2 = services.minutes_finalise(meeting=meeting, actor=user, send=False)
-    text, _pages = _text(pdf.read_pdf(v2, pdf.EMPLOYER))
-    assert "Forkert ugeplan for uge 3" in text and "2" in text
+    full, _pages = _text(pdf.read_pdf(v2, pdf.FULL))
+    assert "Forkert ugeplan for uge 3" in full and "version 2" in full
+    # The employer's copy says it is a correction; the reason is free text for the file and stays out.
+    safe, _pages = _text(pdf.read_pdf(v2, pdf.EMPLOYER))
+    assert "2: rettet" in safe and "Forkert ugeplan" not in safe
 
 
 def test_pdf_download_is_logged_and_other_teams_get_404(finalised, client):

@@ -66,7 +66,7 @@ def test_move_keeps_history_raises_sequence_and_resets_answers():
     participant = meeting.participants.first()
     services.participant_answer(participant=participant, answer=Participant.Answer.COMING)
     new_time = timezone.now() + timedelta(days=5)
-    meeting = services.meeting_move(meeting=meeting, actor=user, reason="Lone er syg",
+    meeting = services.meeting_move(meeting=meeting, actor=user, reason="Lone er syg", accept_late=True,
                                     slot=services.SlotData(starts_at=new_time, place_kind=Meeting.PlaceKind.JOB_CENTRE))
     assert meeting.state == Meeting.State.MOVED and meeting.sequence == 1
     assert MeetingSlot.objects.filter(meeting=meeting).count() == 2
@@ -74,7 +74,7 @@ def test_move_keeps_history_raises_sequence_and_resets_answers():
     participant.refresh_from_db()
     assert participant.answer == ""
     services.meeting_move(meeting=meeting, actor=user, slot=services.SlotData(
-        starts_at=new_time + timedelta(hours=1), place_kind=Meeting.PlaceKind.JOB_CENTRE))
+        starts_at=new_time + timedelta(hours=1), place_kind=Meeting.PlaceKind.JOB_CENTRE), accept_late=True)
     assert Meeting.objects.get(pk=meeting.pk).sequence == 2
 
 
@@ -171,8 +171,9 @@ def test_holding_meets_first_meeting_clock_and_starts_follow_up_clock():
     assert timezone.localtime(follow_up.starts_at).time() == timezone.localtime(meeting.starts_at).time().replace(
         second=0, microsecond=0)
     assert follow_up.participants.count() == 3
-    with pytest.raises(ValidationError):
-        services.follow_up_book(meeting=meeting, actor=user)
+    # A second booking (a double click) gets the same follow-up and sends nothing more.
+    assert services.follow_up_book(meeting=meeting, actor=user) == follow_up
+    assert Meeting.objects.filter(kind=Meeting.Kind.FOLLOW_UP).count() == 1
     services.meeting_hold(meeting=follow_up, actor=user)
     follow.refresh_from_db()
     assert follow.state == Deadline.State.MET

@@ -147,7 +147,8 @@ def test_hold_book_follow_up_and_mark_agreement_done_through_the_page(client):
     meeting = make_meeting(case=case, actor=user)
     client.force_login(user)
     base = [case.reference, meeting.pk]
-    assert client.post(reverse("roundtable:hold", args=base)).status_code == 302
+    held = {"hold-held_at": _local(timezone.now())}
+    assert client.post(reverse("roundtable:hold", args=base), held).status_code == 302
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.HELD
     fill_goals(meeting, user)

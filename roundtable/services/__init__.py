@@ -8,7 +8,7 @@ Deadlines only through `cases.deadlines`; e-mail only through `cases.notificatio
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from decimal import Decimal
 
 from django.core import signing
@@ -19,14 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines
-from cases.models import Case, DeadlinePolicy
+from cases.models import DeadlinePolicy
 from cases.notifications import outbox_enqueue
 from cases.services import event_record
 
-from .models import (
+from ..models import (
     Agreement,
     Meeting,
-    MeetingSlot,
     MinutesVersion,
     Offer,
     Participant,
@@ -44,142 +43,6 @@ def _fmt(moment: datetime) -> str:
     from django.utils.formats import date_format
 
     return date_format(timezone.localtime(moment), "D j/n H:i")
-
-
-# --- scheduling ----------------------------------------------------------------------------------
-
-
-@dataclass
-class ParticipantData:
-    role: str
-    name: str
-    email: str = ""
-    title: str = ""
-
-
-@dataclass
-class SlotData:
-    starts_at: datetime
-    duration_minutes: int = 60
-    place_kind: str = Meeting.PlaceKind.WORKPLACE
-    place: str = ""
-    online_link: str = ""
-
-
-def _validate_slot(slot: SlotData) -> None:
-    errors = {}
-    if slot.starts_at is None:
-        errors["starts_at"] = _("Choose the time of the meeting.")
-    elif slot.starts_at < timezone.now() - timedelta(minutes=5):
-        errors["starts_at"] = _("The meeting cannot be scheduled in the past.")
-    if not 10 <= (slot.duration_minutes or 0) <= 8 * 60:
-        errors["duration_minutes"] = _("The duration must be between 10 minutes and 8 hours.")
-    if slot.place_kind not in Meeting.PlaceKind.values:
-        errors["place_kind"] = _("Choose where the meeting is held.")
-    elif slot.place_kind == Meeting.PlaceKind.ONLINE and not slot.online_link:
-        errors["online_link"] = _("An online meeting needs a link.")
-    elif slot.place_kind in (Meeting.PlaceKind.WORKPLACE, Meeting.PlaceKind.OTHER) and not slot.place.strip():
-        errors["place"] = _("Write the address or room.")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _apply_slot(meeting: Meeting, slot: SlotData, *, actor, reason: str = "") -> None:
-    meeting.starts_at = slot.starts_at
-    meeting.duration_minutes = slot.duration_minutes
-    meeting.place_kind = slot.place_kind
-    meeting.place = slot.place.strip()
-    meeting.online_link = slot.online_link.strip()
-    MeetingSlot.objects.create(
-        meeting=meeting, starts_at=slot.starts_at, duration_minutes=slot.duration_minutes, place_kind=slot.place_kind,
-        place=meeting.place, online_link=meeting.online_link, reason=reason[:300], created_by=actor,
-    )
-
-
-@transaction.atomic
-def meeting_schedule(
-    *, case: Case, actor, kind: str, slot: SlotData, participants: list[ParticipantData], send: bool = True
-) -> Meeting:
-    """Book a meeting and invite everyone with an e-mail address (an .ics invitation each)."""
-    if not case.is_open:
-        raise ValidationError(_("Meetings can only be booked on an open case."))
-    if kind not in Meeting.Kind.values:
-        raise ValidationError({"kind": _("Choose the kind of meeting.")})
-    _validate_slot(slot)
-    people = [p for p in participants if p.name.strip() or p.email.strip()]
-    for person in people:
-        if not person.name.strip():
-            raise ValidationError({"participants": _("Every participant needs a name.")})
-        if person.role not in Participant.Role.values:
-            raise ValidationError({"participants": _("Choose a role for %(name)s.") % {"name": person.name}})
-    if not people:
-        raise ValidationError({"participants": _("Add at least one participant.")})
-    meeting = Meeting(case=case, kind=kind, organiser=actor, starts_at=slot.starts_at)
-    _apply_slot_fields_only(meeting, slot)
-    meeting.save()
-    MeetingSlot.objects.create(
-        meeting=meeting, starts_at=slot.starts_at, duration_minutes=slot.duration_minutes, place_kind=slot.place_kind,
-        place=meeting.place, online_link=meeting.online_link, created_by=actor,
-    )
-    Participant.objects.bulk_create(
-        [Participant(meeting=meeting, role=p.role, name=p.name.strip(), email=p.email.strip(), title=p.title.strip())
-         for p in people]
-    )
-    event_record(
-        case=case, actor=actor, kind="meeting_scheduled",
-        summary=_("%(kind)s booked for %(when)s (%(place)s).") % {
-            "kind": meeting.get_kind_display().capitalize(), "when": _fmt(meeting.starts_at), "place": meeting.place_display},
-    )
-    if send:
-        _send_invitations(meeting, event="invite")
-    return meeting
-
-
-def _apply_slot_fields_only(meeting: Meeting, slot: SlotData) -> None:
-    meeting.starts_at = slot.starts_at
-    meeting.duration_minutes = slot.duration_minutes
-    meeting.place_kind = slot.place_kind
-    meeting.place = slot.place.strip()
-    meeting.online_link = slot.online_link.strip()
-
-
-@transaction.atomic
-def meeting_move(*, meeting: Meeting, actor, slot: SlotData, reason: str = "") -> Meeting:
-    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
-    meeting.transition(Meeting.State.MOVED)
-    _validate_slot(slot)
-    old = _fmt(meeting.starts_at)
-    _apply_slot(meeting, slot, actor=actor, reason=reason)
-    meeting.sequence += 1
-    meeting.save()
-    # A new time asks for a new answer.
-    meeting.participants.update(answer="", answer_comment="", answered_at=None)
-    event_record(
-        case=meeting.case, actor=actor, kind="meeting_moved",
-        summary=_("%(kind)s moved from %(old)s to %(new)s (%(place)s).") % {
-            "kind": meeting.get_kind_display().capitalize(), "old": old, "new": _fmt(meeting.starts_at),
-            "place": meeting.place_display},
-    )
-    _send_invitations(meeting, event="move")
-    return meeting
-
-
-@transaction.atomic
-def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give a reason for cancelling the meeting.")})
-    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
-    meeting.transition(Meeting.State.CANCELLED)
-    meeting.cancel_reason = reason.strip()[:300]
-    meeting.sequence += 1
-    meeting.save()
-    event_record(
-        case=meeting.case, actor=actor, kind="meeting_cancelled",
-        summary=_("%(kind)s on %(when)s cancelled: %(reason)s") % {
-            "kind": meeting.get_kind_display().capitalize(), "when": _fmt(meeting.starts_at), "reason": meeting.cancel_reason},
-    )
-    _send_invitations(meeting, event="cancel")
-    return meeting
 
 
 # --- invitations and answers ---------------------------------------------------------------------
@@ -209,33 +72,33 @@ def _answer_url(participant: Participant) -> str:
 
 
 def _send_invitations(meeting: Meeting, *, event: str) -> None:
+    """One mail and one .ics per participant with an address, each built from that participant's
+    `Invitation` projection: the organiser and the recipient, nobody else."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
-    from .ics import ics_mimetype, meeting_ics, meeting_summary
+    from ..ics import ics_mimetype, invitation_ics
+    from ..projections import invitation_for, meeting_summary
 
     cancel = event == "cancel"
-    participants = list(meeting.participants.all())
     with translation.override("da"):
-        ics = meeting_ics(meeting, participants=participants, cancel=cancel)
         subjects = {
             "invite": _("Invitation: %(summary)s, %(when)s"),
             "move": _("New time: %(summary)s, %(when)s"),
             "cancel": _("Cancelled: %(summary)s, %(when)s"),
         }
-        subject = subjects[event] % {"summary": meeting_summary(meeting), "when": _fmt(meeting.starts_at)}
-        for participant in participants:
+        when = _fmt(meeting.starts_at)
+        subject = subjects[event] % {"summary": meeting_summary(meeting), "when": when}
+        for participant in meeting.participants.all():
             if not participant.email:
                 continue
-            context = {
-                "meeting": meeting, "participant": participant, "event": event,
-                "answer_url": "" if cancel else _answer_url(participant), "when": _fmt(meeting.starts_at),
-            }
+            invitation = invitation_for(meeting, participant, event=event, when=when,
+                                        answer_url="" if cancel else _answer_url(participant))
             outbox_enqueue(
                 to=participant.email,
                 subject=subject,
-                text=render_to_string("roundtable/mail/invitation.txt", context),
-                attachments=[("invitation.ics", ics, ics_mimetype(cancel=cancel))],
+                text=render_to_string("roundtable/mail/invitation.txt", {"inv": invitation}),
+                attachments=[("invitation.ics", invitation_ics(invitation), ics_mimetype(cancel=cancel))],
                 dedup_key=f"meeting:{meeting.uid}:{meeting.sequence}:{event}:{participant.pk}",
                 case=meeting.case,
             )
@@ -265,11 +128,15 @@ def participant_answer(*, participant: Participant, answer: str, comment: str = 
 # --- goal 1: a shared picture ------------------------------------------------------------------
 
 
-def _require_editable(meeting: Meeting) -> None:
+def _require_editable(meeting: Meeting) -> Meeting:
+    """Lock the meeting's row and check the fresh copy: finalising takes the same lock, so no goal
+    edit can land after a version of the minutes is frozen. Returns the locked row to edit."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("case").get(pk=meeting.pk)
     if meeting.state == Meeting.State.CANCELLED:
         raise ValidationError(_("The meeting is cancelled."))
     if meeting.minutes_locked:
         raise ValidationError(_("The minutes are finalised. Start a correction to change them."))
+    return meeting
 
 
 def _ladder() -> list[list]:
@@ -279,7 +146,7 @@ def _ladder() -> list[list]:
 @transaction.atomic
 def placements_save(*, meeting: Meeting, actor, placements: dict[str, Step | None], agreed: Step | None) -> Meeting:
     """Record each party's placement and the agreed step, with the step names as they are today."""
-    _require_editable(meeting)
+    meeting = _require_editable(meeting)
     ladder = meeting.ladder or _ladder()
     positions = {position for position, _name in ladder}
     for party, step in list(placements.items()) + [("agreed", agreed)]:
@@ -334,7 +201,7 @@ class WeekData:
 
 @transaction.atomic
 def plan_save(*, meeting: Meeting, actor, plan_text: str, weeks: list[WeekData], offers: list[Offer]) -> Meeting:
-    _require_editable(meeting)
+    meeting = _require_editable(meeting)
     errors = {}
     seen = set()
     for week in weeks:
@@ -371,7 +238,7 @@ def _due_at(day) -> datetime:
 
 @transaction.atomic
 def agreement_add(*, meeting: Meeting, actor, who: str, what: str, due_on=None) -> Agreement:
-    _require_editable(meeting)
+    meeting = _require_editable(meeting)
     errors = {}
     if not who.strip():
         errors["who"] = _("Write who does it.")
@@ -396,8 +263,7 @@ def agreement_add(*, meeting: Meeting, actor, who: str, what: str, due_on=None) 
 
 @transaction.atomic
 def agreement_remove(*, agreement: Agreement, actor) -> None:
-    meeting = agreement.meeting
-    _require_editable(meeting)
+    _require_editable(agreement.meeting)
     if agreement.deadline is not None:
         deadlines.deadline_cancel(deadline=agreement.deadline, actor=actor, reason=_("agreement removed"))
     agreement.delete()
@@ -417,70 +283,6 @@ def agreement_done(*, agreement: Agreement, actor, at: datetime | None = None) -
         event_record(case=agreement.meeting.case, actor=actor, kind="meeting_agreement_done",
                      summary=_("Agreement done: %(what)s") % {"what": agreement.what})
     return agreement
-
-
-# --- holding the meeting and the follow-up -------------------------------------------------------
-
-
-@transaction.atomic
-def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meeting:
-    """The meeting took place. A roundtable or follow-up meeting meets the first-meeting and follow-up
-    clocks and starts the next follow-up clock; a start conversation meets the first-meeting clock;
-    a care conversation (workplace-wide) touches no clock."""
-    meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
-    at = at or timezone.now()
-    if at > timezone.now() + timedelta(minutes=5):
-        raise ValidationError(_("A meeting cannot be marked as held in the future."))
-    meeting.transition(Meeting.State.HELD)
-    meeting.held_at = at
-    meeting.save(update_fields=["state", "held_at"])
-    by = _("%(kind)s held %(when)s") % {"kind": meeting.get_kind_display().capitalize(), "when": _fmt(at)}
-    event_record(case=meeting.case, actor=actor, kind="meeting_held", summary=by + ".")
-    if meeting.kind in (Meeting.Kind.ROUNDTABLE, Meeting.Kind.FOLLOW_UP):
-        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING, Kind.FOLLOW_UP, Kind.FAST_TRACK], at=at, actor=actor,
-                                by=by)
-        deadlines.deadline_open(case=meeting.case, kind=Kind.FOLLOW_UP, start=at, actor=actor)
-    elif meeting.kind == Meeting.Kind.START:
-        # The first talk with the employee (Lyngby-Taarbæk) is the first meeting; the roundtable follows.
-        deadlines.deadline_meet(case=meeting.case, kinds=[Kind.FIRST_MEETING, Kind.FAST_TRACK], at=at, actor=actor, by=by)
-    return meeting
-
-
-def follow_up_proposal(meeting: Meeting) -> datetime:
-    """Four weeks after the meeting (the follow-up policy): the last working day the clock allows,
-    at the time of day the meeting was booked for."""
-    start = meeting.held_at or meeting.starts_at
-    try:
-        due = deadlines.deadline_preview(kind=Kind.FOLLOW_UP, start=start).due_at
-    except DeadlinePolicy.DoesNotExist:
-        due = start + timedelta(weeks=4)
-    at = timezone.localtime(meeting.starts_at).time().replace(second=0, microsecond=0)
-    day = timezone.localtime(due).date()
-    while True:
-        candidate = timezone.make_aware(datetime.combine(day, at))
-        if candidate <= due and day.weekday() < 5:
-            return candidate
-        day -= timedelta(days=1)
-
-
-@transaction.atomic
-def follow_up_book(*, meeting: Meeting, actor, starts_at: datetime | None = None) -> Meeting:
-    """Book the follow-up meeting in one step: same place and participants, the proposed time."""
-    if meeting.state != Meeting.State.HELD:
-        raise ValidationError(_("Hold the meeting before booking its follow-up."))
-    if meeting.follow_up_id:
-        raise ValidationError(_("The follow-up meeting is already booked."))
-    starts_at = starts_at or follow_up_proposal(meeting)
-    follow_up = meeting_schedule(
-        case=meeting.case, actor=actor, kind=Meeting.Kind.FOLLOW_UP,
-        slot=SlotData(starts_at=starts_at, duration_minutes=meeting.duration_minutes, place_kind=meeting.place_kind,
-                      place=meeting.place, online_link=meeting.online_link),
-        participants=[ParticipantData(role=p.role, name=p.name, email=p.email, title=p.title)
-                      for p in meeting.participants.all()],
-    )
-    meeting.follow_up = follow_up
-    meeting.save(update_fields=["follow_up"])
-    return follow_up
 
 
 @transaction.atomic
@@ -506,7 +308,7 @@ def specialist_note_add(*, meeting: Meeting, actor, author_name: str, author_tit
 
 @transaction.atomic
 def meeting_note_save(*, meeting: Meeting, actor, text: str) -> Meeting:
-    _require_editable(meeting)
+    meeting = _require_editable(meeting)
     meeting.consultant_note = text.strip()
     meeting.save(update_fields=["consultant_note"])
     return meeting
@@ -554,7 +356,8 @@ def minutes_content(meeting: Meeting) -> dict:
         "plan_text": meeting.plan_text,
         "weeks": [{"week": w.week, "hours": str(w.hours), "tasks": w.tasks} for w in meeting.plan_weeks.all()],
         "offers": [
-            {"name": o.name, "provider": o.provider, "contact": o.contact, "description": o.description}
+            {"name": o.name, "provider": o.provider, "contact": o.contact, "description": o.description,
+             "employer_label": o.employer_label}
             for o in meeting.offers.order_by("name")
         ],
         "agreements": [
@@ -578,7 +381,7 @@ def minutes_content(meeting: Meeting) -> dict:
 @transaction.atomic
 def minutes_finalise(*, meeting: Meeting, actor, send: bool = True) -> MinutesVersion:
     """Freeze the minutes as a new version, render both PDFs and send the finalised copy to the participants."""
-    from . import pdf
+    from .. import pdf
 
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
@@ -654,3 +457,16 @@ def minutes_correct(*, meeting: Meeting, actor, reason: str) -> Meeting:
     event_record(case=meeting.case, actor=actor, kind="minutes_correction",
                  summary=_("Correction of the minutes started: %(reason)s") % {"reason": meeting.correction_reason})
     return meeting
+
+
+# Split by concept; the public names stay importable from `roundtable.services`. Imported last:
+# these modules use the helpers above.
+from .clocks import LATE_CODE, clocks_met_by, clocks_missed, is_late_refusal  # noqa: E402, F401
+from .holding import follow_up_book, follow_up_proposal, meeting_hold  # noqa: E402, F401
+from .scheduling import (  # noqa: E402, F401
+    ParticipantData,
+    SlotData,
+    meeting_cancel,
+    meeting_move,
+    meeting_schedule,
+)

@@ -1,4 +1,4 @@
-"""The dashboard's card filters, as Q objects on Case.
+"""The case flags (the dashboard's cards and the case list's "Frister" filter), as Q objects on Case.
 
 One definition serves the dashboard card (a count) and the case list (`case_search(flag=...)`), so
 the number on a card is always the number of rows behind its link. Deadline flags read the same
@@ -13,9 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Case, Deadline
+from .models import Case, Deadline
 
 UNTOUCHED_DAYS = 14
+# How old an `at=` instant from a card link may be before the list ignores it and counts "now".
+AT_MAX_AGE = timedelta(minutes=10)
 
 FLAGS = {
     "overdue": _("Overdue"),
@@ -68,3 +70,17 @@ def flag_q(flag: str, *, now: datetime | None = None) -> Q:
     if flag == "untouched":
         return open_case & Q(last_activity_at__lt=now - timedelta(days=UNTOUCHED_DAYS))
     raise ValueError(f"unknown flag {flag!r}")
+
+
+def parse_at(raw: str | None) -> datetime | None:
+    """The instant a card's count was computed at, if recent; else None (count as of now)."""
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        return None
+    now = timezone.now()
+    return moment if now - AT_MAX_AGE <= moment <= now else None

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_guard_referral_cpr'),
+        ('cases', '0009_guard_referral_cpr'),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def forget_decided_cprs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0006_referral'),
+        ('cases', '0008_meetings_wished_roundtable'),
     ]
 
     operations = [

@@ -1,0 +1,121 @@
+"""The door for reads: every view that shows case data opens it here.
+
+One call checks that the user may see the thing (404 otherwise: a guessed address learns nothing)
+and writes the access log row with its purpose. A view cannot show a case, a meeting, a referral or
+a phone call without passing through one of these:
+
+- `case_for_reading`, `referral_for_reading`, `call_for_reading` (and `roundtable.access.
+  meeting_for_reading`): open one thing for a page, an export or a document;
+- `read_record`: log a read of what a view already holds (a list page, an export of many rows, a
+  re-render; `cases.web.render_read` calls it for every page shown again after a refused POST);
+- `*_for_change`: the same visibility check for a POST that changes something and then redirects:
+  it shows nothing, so it logs nothing (the change itself is on the timeline).
+
+Views never call `cases.audit.access_record` themselves (fastholdelse/tests/test_door.py checks it).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .audit import AccessLog, access_record
+from .cpr import referrals_for_cpr
+from .models import Case, Employee, PhoneCall, Referral
+from .selectors import cases_visible_to, teams_of
+
+# Purposes written to the access log (Danish: the citizen reads them in the insight export).
+PURPOSE_CASEWORK = "sagsbehandling"
+PURPOSE_TEAM_MANAGEMENT = "teamledelse"
+PURPOSE_ADMINISTRATION = "administration"
+
+View = AccessLog.Action.VIEW
+
+
+def read_record(
+    *, user, purpose: str, action: str = View, case: Case | None = None, employee: Employee | None = None,
+    referral: Referral | None = None, detail: str = "",
+) -> AccessLog:
+    """Log a read of data the view already holds (lists, exports, re-renders)."""
+    if referral is not None and case is None and employee is None:
+        case, employee = referral_subject(referral)
+    return access_record(user=user, action=action, purpose=purpose, case=case, employee=employee, referral=referral,
+                         detail=detail)
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def case_for_change(*, user, reference: str) -> Case:
+    """The case if the user may see it, else 404. For a POST that changes it and redirects."""
+    try:
+        return cases_visible_to(user).select_related("employee", "employer", "employer_contact", "team", "consultant").get(
+            reference=reference
+        )
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def case_for_reading(*, user, reference: str, purpose: str, action: str = View, detail: str = "") -> Case:
+    """The case if the user may see it (else 404), with the read logged for `purpose`."""
+    case = case_for_change(user=user, reference=reference)
+    access_record(user=user, action=action, purpose=purpose, case=case, detail=detail)
+    return case
+
+
+# --- fast-track referrals (triage) ---------------------------------------------------------------
+
+
+def referral_subject(referral: Referral) -> tuple[Case | None, Employee | None]:
+    """The case and the citizen a referral is about, as far as they are known: the insight export
+    finds a triage read by the citizen, even when it happened before the referral was accepted."""
+    if referral.case_id:
+        return referral.case, referral.case.employee
+    return None, Employee.objects.filter(cpr=referral.employee_cpr).first() if referral.employee_cpr else None
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    """The referrals sent to the user's teams (the triage queue)."""
+    return Referral.objects.filter(team__in=teams_of(user)).select_related("team", "case__employee", "decided_by")
+
+
+def referral_for_change(*, user, pk: int) -> Referral:
+    try:
+        return referrals_visible_to(user).get(pk=pk)
+    except Referral.DoesNotExist:
+        raise Http404 from None
+
+
+def referral_for_reading(*, user, pk: int, purpose: str, action: str = View, detail: str = "") -> Referral:
+    referral = referral_for_change(user=user, pk=pk)
+    read_record(user=user, action=action, purpose=purpose, referral=referral, detail=detail or referral.reference)
+    return referral
+
+
+# --- phone calls ---------------------------------------------------------------------------------
+
+
+def call_for_change(*, user, pk: int) -> PhoneCall:
+    try:
+        return PhoneCall.objects.select_related("team", "case__employee", "taken_by").get(pk=pk, team__in=teams_of(user))
+    except PhoneCall.DoesNotExist:
+        raise Http404 from None
+
+
+def call_for_reading(*, user, pk: int, purpose: str, action: str = View, detail: str = "") -> PhoneCall:
+    """A call's summary can hold health details: reading it is logged (with its case, once it has one)."""
+    call = call_for_change(user=user, pk=pk)
+    access_record(user=user, action=action, purpose=purpose, case=call.case, detail=detail or f"opkald {call.pk}")
+    return call
+
+
+# --- the citizen's insight -----------------------------------------------------------------------
+
+
+def access_log_of(*, employee: Employee) -> QuerySet[AccessLog]:
+    """Every logged read about this person: of their cases, and of referrals about them (also those
+    read in triage before the referral was matched to them; a decided referral is found by the keyed
+    hash it keeps instead of the CPR)."""
+    return AccessLog.objects.filter(
+        Q(employee=employee) | Q(referral__case__employee=employee) | Q(referral__in=referrals_for_cpr(employee.cpr))
+    ).select_related("case", "user").order_by("at", "id")

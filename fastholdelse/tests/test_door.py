@@ -1,0 +1,288 @@
+"""One door for reads: every page, re-render, export and PDF of case data writes exactly one access-log
+row with its purpose, and every URL of the project is accounted for.
+
+The walk over the URL conf is the structural part: a new view must be listed here as a read (with a
+request that shows it), a re-render (with a refused POST), or as showing no case data (with the
+reason). A view added without thinking about the access log fails this file.
+"""
+
+from __future__ import annotations
+
+import ast
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from cases.access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT
+from cases.models import AccessLog, Deadline, Employee, PhoneCall, Referral
+from cases.phone import services as phone
+from cases.roles import Role
+from cases.tests.factories import make_user
+from roundtable import services as meetings
+from roundtable.tests.factories import held_meeting_with_goals, make_meeting
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def url_names() -> set[str]:
+    """Every named URL of the project, as "namespace:name" (the Django admin is covered apart)."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace == "admin":
+                    continue
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+class World:
+    """One case with a held meeting and finalised minutes, a referral in triage, and a phone call."""
+
+    def __init__(self):
+        self.team, self.user, self.case, self.meeting = held_meeting_with_goals(health_note="Ondt i ryggen")
+        self.team.receives_fast_track = True
+        self.team.save()
+        self.version = meetings.minutes_finalise(meeting=self.meeting, actor=self.user)
+        self.next_meeting = make_meeting(case=self.case, actor=self.user, starts_in=timedelta(days=3))
+        self.deadline = Deadline.objects.filter(case=self.case, state=Deadline.State.OPEN).first()
+        self.referral = _referral(self.team, cpr=self.case.employee.cpr)
+        self.call = phone.call_log(actor=self.user, team=self.team, caller_type="citizen", summary="Ondt i ryggen",
+                                   settled=False)
+
+
+def _referral(team, *, cpr: str) -> Referral:
+    from cases.fasttrack import services as fasttrack
+
+    today = timezone.localdate()
+    return fasttrack.referral_submit(data={
+        "cvr": "13585628", "p_number": "", "employer_name": "Nordlys Lager & Logistik A/S",
+        "employer_address": "Industrivej 40, 6000 Kolding", "contact_name": "Hanne Ærenlund", "contact_role": "HR",
+        "contact_phone": "+45 70 20 30 40", "contact_email": "hanne@nordlys.example", "employee_name": "Søren Østergård",
+        "employee_cpr": cpr, "employee_email": "", "employee_phone": "", "job_title": "lærer",
+        "first_absence_day": today - timedelta(weeks=3), "expected_over_8_weeks": True,
+        "affected_functions": "Gårdvagt.", "affected_duration": "Tre uger.", "work_adapted": "Nej.",
+        "absence_conversation_held": False, "absence_conversation_on": None, "possibility_statement": False,
+        "adjustments_tried": "", "employee_told": True, "meeting_wishes": "",
+    })
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+def case_url(name, w, *args):
+    return reverse(name, args=[w.case.reference, *args])
+
+
+def meeting_url(name, w, *args, meeting=None):
+    return reverse(name, args=[w.case.reference, (meeting or w.next_meeting).pk, *args])
+
+
+# GET views that show case data: name -> (url, what the row must be about: "case", "referral" or None).
+READS = {
+    "cases:detail": lambda w: (case_url("cases:detail", w), "case"),
+    "cases:edit": lambda w: (case_url("cases:edit", w), "case"),
+    "cases:export": lambda w: (reverse("cases:export") + "?q=Søren", None),
+    "roundtable:create": lambda w: (reverse("roundtable:create", args=[w.case.reference]), "case"),
+    "roundtable:detail": lambda w: (meeting_url("roundtable:detail", w, meeting=w.meeting), "case"),
+    "roundtable:pdf": lambda w: (meeting_url("roundtable:pdf", w, w.version.number, "full", meeting=w.meeting), "case"),
+    "fasttrack:triage": lambda w: (reverse("fasttrack:triage"), None),
+    "fasttrack:triage_detail": lambda w: (reverse("fasttrack:triage_detail", args=[w.referral.pk]), "referral"),
+    "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", None),
+    "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), None),
+}
+
+# Refused POSTs that show the page again (status 400): name -> (url, data, subject).
+RERENDERS = {
+    "cases:edit": lambda w: (case_url("cases:edit", w), {"source": "nonsense"}, "case"),
+    "cases:screen": lambda w: (case_url("cases:screen", w), {"risk_note": "x" * 5001}, "case"),
+    "cases:reassign": lambda w: (case_url("cases:reassign", w), {"consultant": ""}, "case"),
+    "cases:close": lambda w: (case_url("cases:close", w), {"outcome": ""}, "case"),
+    "cases:reopen": lambda w: (case_url("cases:reopen", w), {"reason": ""}, "case"),
+    "cases:journal_add": lambda w: (case_url("cases:journal_add", w), {"text": ""}, "case"),
+    "cases:information_form_sent": lambda w: (case_url("cases:information_form_sent", w), {"sent_at": ""}, "case"),
+    "cases:deadline_action": lambda w: (case_url("cases:deadline_action", w, w.deadline.pk, "pause"), {}, "case"),
+    "roundtable:create": lambda w: (reverse("roundtable:create", args=[w.case.reference]), {"kind": ""}, "case"),
+    "roundtable:move": lambda w: (meeting_url("roundtable:move", w), {}, "case"),
+    "roundtable:placements": lambda w: (meeting_url("roundtable:placements", w), {"goal1-employee": "999999"}, "case"),
+    "roundtable:cancel": lambda w: (meeting_url("roundtable:cancel", w), {"reason": ""}, "case"),
+    "roundtable:agreement_add": lambda w: (meeting_url("roundtable:agreement_add", w), {}, "case"),
+    "roundtable:specialist_note": lambda w: (meeting_url("roundtable:specialist_note", w), {}, "case"),
+    "roundtable:follow_up": lambda w: (meeting_url("roundtable:follow_up", w, meeting=w.meeting), {}, "case"),
+    "roundtable:correct": lambda w: (meeting_url("roundtable:correct", w, meeting=w.meeting), {"reason": ""}, "case"),
+    "fasttrack:triage_reject": lambda w: (reverse("fasttrack:triage_reject", args=[w.referral.pk]), {"reason": ""},
+                                          "referral"),
+    "fasttrack:triage_accept": lambda w: (reverse("fasttrack:triage_accept", args=[w.referral.pk]),
+                                          {"consultant": "999999"}, "referral"),
+    "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", {"summary": ""}, None),
+    "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), {"cpr": "12345"}, None),
+}
+
+# Views that show no case data, with the reason. Reads of case data never belong here.
+NOT_READS = {
+    "healthz": "service health, no data",
+    "login": "authentication", "logout": "authentication",
+    "password_change": "the user's own password", "password_change_done": "the user's own password",
+    "set_language": "language switch",
+    "cases:list": "names and references only; a search is logged as a search",
+    "cases:create": "a new case: shows only what the user typed",
+    "cases:access_insight": "the insight export: logged as insight export (tested in test_views)",
+    "cases:notifications": "the user's own notifications", "cases:notification_open": "redirect",
+    "cases:notifications_read_all": "redirect",
+    "cases:reveal_cpr": "a reveal: logged with its purpose as REVEAL_CPR (tested below)",
+    "roundtable:hold": "POST that redirects", "roundtable:finalise": "POST that redirects",
+    "roundtable:agreement_done": "POST that redirects", "roundtable:agreement_remove": "POST that redirects",
+    "roundtable:plan": "re-render through the same _section helper as move/cancel/agreement_add",
+    "roundtable:consultant_note": "re-render through the same _section helper as move/cancel/agreement_add",
+    "roundtable:answer": "a participant's own answer page behind a signed link (no account)",
+    "fasttrack:form": "the employer's public form", "fasttrack:receipt": "the employer's own receipt",
+    "fasttrack:status": "the employer's projection of their own referral",
+    "fasttrack:text": "the employer's own referral as text behind the status link",
+    "fasttrack:pdf": "the employer's own referral as PDF behind the status link",
+    "fasttrack:employee": "the employee's own consent page behind a signed link",
+    "phone:roster": "duty roster: staff names only", "phone:roster_set": "roster", "phone:roster_plan": "roster",
+    "phone:swap_request": "roster", "phone:swap_answer": "roster", "phone:call_hand_over": "POST that redirects",
+    "dashboard:index": "counts per consultant, no case data",
+    "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
+    "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
+    "dashboard:results_csv": "aggregated export, logged as an export (tested below)",
+}
+
+
+def test_every_url_is_accounted_for():
+    """A new view must be placed: a read (GET), a re-render (refused POST) or not case data, with a reason."""
+    known = set(READS) | set(RERENDERS) | set(NOT_READS)
+    missing = sorted(url_names() - known)
+    stale = sorted(known - url_names())
+    assert not missing, f"URLs not classified for the access log (add them to READS/RERENDERS/NOT_READS): {missing}"
+    assert not stale, f"classified URLs that no longer exist: {stale}"
+    assert not set(READS) & set(NOT_READS) and not set(RERENDERS) & set(NOT_READS)
+
+
+def _check_row(rows, subject, w):
+    assert len(rows) == 1, [(r.action, r.detail) for r in rows]
+    row = rows[0]
+    assert row.purpose.strip()
+    assert row.user == w.user
+    if subject == "case":
+        assert row.case == w.case and row.employee == w.case.employee
+    elif subject == "referral":
+        assert row.referral == w.referral and row.employee == w.case.employee
+    return row
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_each_read_writes_one_access_row_with_its_purpose(client, world, name):
+    url, subject = READS[name](world)
+    client.force_login(world.user)
+    before = AccessLog.objects.count()
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    _check_row(list(AccessLog.objects.order_by("id")[before:]), subject, world)
+
+
+@pytest.mark.parametrize("name", sorted(RERENDERS))
+def test_each_refused_post_shown_again_writes_one_access_row(client, world, name):
+    url, data, subject = RERENDERS[name](world)
+    client.force_login(world.user)
+    before = AccessLog.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 400, response.status_code
+    row = _check_row(list(AccessLog.objects.order_by("id")[before:]), subject, world)
+    assert row.action == AccessLog.Action.VIEW
+
+
+def test_a_read_of_an_invisible_case_is_404_and_logs_nothing(client, world):
+    stranger = make_user(team=None)
+    from cases.tests.factories import make_team
+
+    make_team().members.add(stranger)
+    client.force_login(stranger)
+    before = AccessLog.objects.count()
+    for name in ("cases:detail", "roundtable:detail", "fasttrack:triage_detail", "phone:call_case", "roundtable:pdf"):
+        url, _subject = READS[name](world)
+        assert client.get(url).status_code == 404, name
+    assert AccessLog.objects.count() == before
+
+
+def test_the_pdf_read_is_a_download_naming_the_document(client, world):
+    client.force_login(world.user)
+    url, _ = READS["roundtable:pdf"](world)
+    client.get(url)
+    row = AccessLog.objects.latest("id")
+    assert row.action == AccessLog.Action.DOWNLOAD and row.purpose == PURPOSE_CASEWORK
+    assert f"v{world.version.number}" in row.detail
+
+
+def test_the_cpr_reveal_is_one_row_with_the_given_purpose(client, world):
+    client.force_login(world.user)
+    before = AccessLog.objects.count()
+    client.post(case_url("cases:reveal_cpr", world), {"cpr-purpose": "other", "cpr-detail": "telefonisk kontrol"})
+    rows = list(AccessLog.objects.order_by("id")[before:])
+    assert [(r.action, r.purpose, r.case) for r in rows] == [
+        (AccessLog.Action.REVEAL_CPR, "andet: telefonisk kontrol", world.case)]
+
+
+def test_dashboard_exports_are_logged_for_team_management(client, world):
+    lead = make_user(role=Role.TEAM_LEAD, team=world.team, lead=True)
+    client.force_login(lead)
+    for name in ("dashboard:consultants_csv", "dashboard:results_csv"):
+        before = AccessLog.objects.count()
+        assert client.get(reverse(name)).status_code == 200
+        rows = list(AccessLog.objects.order_by("id")[before:])
+        assert [(r.action, r.purpose) for r in rows] == [(AccessLog.Action.EXPORT, PURPOSE_TEAM_MANAGEMENT)]
+
+
+def test_triage_before_matching_is_found_by_the_insight_export(client, world):
+    """A referral read in triage is logged with the citizen, so their insight request lists it."""
+    from cases.access import access_log_of
+
+    client.force_login(world.user)
+    client.get(reverse("fasttrack:triage_detail", args=[world.referral.pk]))
+    employee = Employee.objects.get(pk=world.case.employee_id)
+    assert access_log_of(employee=employee).filter(referral=world.referral).count() == 1
+
+
+def test_a_cpr_in_a_detail_is_never_stored(client, world):
+    client.force_login(world.user)
+    client.get(reverse("cases:export") + f"?q={world.case.employee.cpr}")
+    row = AccessLog.objects.latest("id")
+    assert world.case.employee.cpr not in row.detail
+    assert f"{world.case.employee.cpr[:6]}-XXXX" in row.detail
+
+
+VIEW_MODULES = sorted([*ROOT.glob("cases/**/views.py"), *ROOT.glob("roundtable/**/views.py")])
+# Old ways in that bypass the door: a view that uses one shows data without logging the read.
+BYPASSES = {"access_record", "case_get_visible", "meeting_get_visible", "call_get_visible"}
+
+
+@pytest.mark.parametrize("path", VIEW_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_open_case_data_only_through_the_door(path):
+    tree = ast.parse(path.read_text())
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    used |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    used |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert not used & BYPASSES, f"{path.name} bypasses the door: {sorted(used & BYPASSES)}"
+
+
+def test_phone_call_with_a_case_is_logged_against_it(client, world):
+    from cases.access import call_for_reading
+
+    PhoneCall.objects.filter(pk=world.call.pk).update(case=world.case)
+    before = AccessLog.objects.count()
+    call = call_for_reading(user=world.user, pk=world.call.pk, purpose=PURPOSE_CASEWORK)
+    rows = list(AccessLog.objects.order_by("id")[before:])
+    assert call.pk == world.call.pk
+    assert [(r.case, r.detail) for r in rows] == [(world.case, f"opkald {call.pk}")]
