@@ -71,7 +71,11 @@ def referral_subject(referral: Referral) -> tuple[Case | None, Employee | None]:
     finds a triage read by the citizen, even when it happened before the referral was accepted."""
     if referral.case_id:
         return referral.case, referral.case.employee
-    return None, Employee.objects.filter(cpr=referral.employee_cpr).first() if referral.employee_cpr else None
+    # After triage the referral keeps only the birth date and a keyed hash (Referral.forget_cpr):
+    # its reads are then found through the referral itself (access_log_of, referrals_for_cpr).
+    if len(referral.employee_cpr) != 10:
+        return None, None
+    return None, Employee.objects.filter(cpr=referral.employee_cpr).first()
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
