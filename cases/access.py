@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .audit import AccessLog, access_record
+from .cpr import referrals_for_cpr
 from .models import Case, Employee, PhoneCall, Referral
 from .selectors import cases_visible_to, teams_of
 
@@ -70,7 +71,11 @@ def referral_subject(referral: Referral) -> tuple[Case | None, Employee | None]:
     finds a triage read by the citizen, even when it happened before the referral was accepted."""
     if referral.case_id:
         return referral.case, referral.case.employee
-    return None, Employee.objects.filter(cpr=referral.employee_cpr).first() if referral.employee_cpr else None
+    # After triage the referral keeps only the birth date and a keyed hash (Referral.forget_cpr):
+    # its reads are then found through the referral itself (access_log_of, referrals_for_cpr).
+    if len(referral.employee_cpr) != 10:
+        return None, None
+    return None, Employee.objects.filter(cpr=referral.employee_cpr).first()
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
@@ -113,7 +118,8 @@ def call_for_reading(*, user, pk: int, purpose: str, action: str = View, detail:
 
 def access_log_of(*, employee: Employee) -> QuerySet[AccessLog]:
     """Every logged read about this person: of their cases, and of referrals about them (also those
-    read in triage before the referral was matched to them)."""
+    read in triage before the referral was matched to them; a decided referral is found by the keyed
+    hash it keeps instead of the CPR)."""
     return AccessLog.objects.filter(
-        Q(employee=employee) | Q(referral__case__employee=employee) | Q(referral__employee_cpr=employee.cpr)
+        Q(employee=employee) | Q(referral__case__employee=employee) | Q(referral__in=referrals_for_cpr(employee.cpr))
     ).select_related("case", "user").order_by("at", "id")

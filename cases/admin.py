@@ -30,6 +30,7 @@ from .models import (
     OutboxMessage,
     PhoneCall,
     Referral,
+    RetentionRun,
     ShiftSwap,
     SweepRun,
     Team,
@@ -37,7 +38,11 @@ from .models import (
 
 
 class CaseFileAdmin(admin.ModelAdmin):
-    """Read-only, and every read logged. Subclass it for every model that holds case data."""
+    """Read-only, and every read logged. Subclass it for every model that holds case data.
+
+    Nothing in the case file is changed or deleted by hand: the nightly retention job
+    (cases/retention.py) anonymises a closed case RETENTION_CLOSED_CASE_DAYS after its closing date and
+    records what it did in Retention runs (RetentionRunAdmin below)."""
 
     def has_add_permission(self, request):
         return False
@@ -266,3 +271,24 @@ class ReferralAdmin(CaseFileAdmin):
     exclude = ["employee_cpr"]  # the CPR is shown only on the case page, masked, revealed with a purpose
     list_filter = ["state", "consent", "team"]
     search_fields = ["reference", "employer_name"]
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """What the nightly retention job did (cases/retention.py). Read-only: the job writes these rows.
+    They hold counts and row ids, no case data, so reading them is not an access-log read."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    list_display = ["started_at", "state", "cases_anonymised", "referrals_anonymised", "mails_purged", "finished_at"]
+    list_filter = ["state"]
+    date_hierarchy = "started_at"
+    readonly_fields = ["started_at", "finished_at", "state", "cases_anonymised", "referrals_anonymised",
+                       "mails_purged", "settings_used", "errors"]

@@ -17,8 +17,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# A CPR number written anywhere in a detail text: ten digits, optionally with a dash after six.
-_CPR_LIKE = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
+# A CPR number written anywhere in a text: ten digits, optionally DDMMYY-SSSS or DDMMYY SSSS (also
+# URL-encoded: + or %20, as in a logged query string), not part of a longer number.
+_CPR_LIKE = re.compile(r"(?<!\d)(\d{6})(?:-|\s|\+|%20)?(\d{4})(?!\d)")
 
 
 class CaseEvent(models.Model):
@@ -81,7 +82,7 @@ class AccessLog(models.Model):
 
 def mask_cpr_like(text: str) -> str:
     """`0101801234` or `010180-1234` anywhere in the text becomes `010180-XXXX`."""
-    return _CPR_LIKE.sub(lambda m: f"{m.group(1)}-XXXX", text)
+    return _CPR_LIKE.sub(lambda m: f"{m.group(1)}-XXXX", text or "")
 
 
 def event_record(*, case, actor, kind: str, summary: str, at: datetime | None = None) -> CaseEvent:
@@ -107,7 +108,7 @@ def access_record(
     return AccessLog.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
-        purpose=str(purpose)[:200],
+        purpose=mask_cpr_like(str(purpose))[:200],  # a typed purpose may hold a CPR too
         case=case,
         employee=employee,
         referral=referral,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .flags import FLAGS
-from .identifiers import validate_cpr, validate_cvr, validate_p_number
+from .identifiers import looks_like_cpr, validate_cpr, validate_cvr, validate_p_number
 from .models import Case, JournalEntry
 from .selectors import consultants_of, teams_of
 from .services import ContactData, EmployeeData, EmployerData, Screening
@@ -262,8 +262,16 @@ class CaseFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, user, cpr_allowed: bool = False, **kwargs):
+        # A CPR is searched only from the POSTed search form (cpr_allowed). One that arrives in a URL
+        # (a GET: the list, its export, the bulk reassign) is dropped before anything sees it: no CPR
+        # search runs and the page does not echo it back.
+        self.cpr_refused = False
+        if data is not None and not cpr_allowed and looks_like_cpr(data.get("q")):
+            data = data.copy()
+            data["q"] = ""
+            self.cpr_refused = True
+        super().__init__(data, *args, **kwargs)
         teams = teams_of(user)
         self.fields["team"].choices = [("", _("All"))] + [(str(t.pk), t.name) for t in teams]
         self.fields["consultant"].choices = (

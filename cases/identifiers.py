@@ -4,7 +4,9 @@ CPR: modulus 11 was abandoned in 2007, so it is never checked; stdnum.dk.cpr che
 that the birth date exists and is not in the future. CVR: 8 digits with the weighted checksum.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.dk import cpr as stdnum_cpr
@@ -59,3 +61,18 @@ def format_cpr(digits: str) -> str:
 def mask_cpr(digits: str) -> str:
     """DDMMYY-XXXX: the birth date is shown, the serial number is not."""
     return f"{digits[:6]}-XXXX" if len(digits) == 10 else "XXXXXX-XXXX"
+
+
+def looks_like_cpr(value: str | None) -> bool:
+    """A full CPR number (10 digits once spaces and dashes are gone). Checks the shape only, so that a
+    mistyped CPR is treated as a CPR too (kept out of URLs and logs)."""
+    digits = normalise_digits(value or "")
+    return len(digits) == 10 and digits.isdigit()
+
+
+def cpr_hash(digits: str) -> str:
+    """A keyed hash (HMAC-SHA256) of a CPR: a decided referral can still be found by the person's CPR
+    (the citizen's insight request, cases.cpr.referrals_for_cpr) without keeping the number. The key is CPR_HASH_KEY, or
+    derived from SECRET_KEY when that is not set; changing it makes existing hashes unfindable."""
+    key = settings.CPR_HASH_KEY or settings.SECRET_KEY
+    return salted_hmac("fastholdelse.cpr-hash", normalise_digits(digits), secret=key, algorithm="sha256").hexdigest()

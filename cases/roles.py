@@ -1,6 +1,7 @@
 """Roles are Django groups; team membership decides which cases a user may see."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext_lazy as _
 
 
 class Role:
@@ -32,3 +33,17 @@ def is_consultant(user) -> bool:
 def is_staff_member(user) -> bool:
     """Anyone who works with cases: consultant, team lead or admin."""
     return is_consultant(user) or is_team_lead(user)
+
+
+ROLE_LABELS = {Role.CONSULTANT: _("consultant"), Role.TEAM_LEAD: _("team lead"), Role.ADMIN: _("administrator")}
+
+
+def role_label(user) -> str:
+    """The user's roles in words, e.g. for the citizen's insight export ("who looked")."""
+    if user is None:
+        return ""
+    names = _group_names(user)
+    labels = [str(label) for role, label in ROLE_LABELS.items() if role in names]
+    if user.is_superuser and Role.ADMIN not in names:
+        labels.append(str(ROLE_LABELS[Role.ADMIN]))
+    return ", ".join(labels)

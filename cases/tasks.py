@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .notifications import outbox_kick_register, outbox_send_due
+from .retention import retention_run
 from .sweep import sweep_deadlines
 
 
@@ -17,6 +18,12 @@ def sweep_deadlines_task() -> int:
 @shared_task(name="cases.tasks.send_outbox", ignore_result=True)
 def send_outbox() -> int:
     return outbox_send_due()
+
+
+@shared_task(name="cases.tasks.retention_run", ignore_result=True)
+def retention_run_task() -> int:
+    """Beat runs this nightly: anonymise and empty what has been kept long enough (cases/retention.py)."""
+    return retention_run().pk
 
 
 def kick_send_outbox() -> None:

@@ -3,19 +3,20 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import deadlines, services
 from .access import access_log_of, case_for_change, case_for_reading, read_record
+from .cpr import CprRevealForm, referrals_for_cpr
 from .flags import parse_at
 from .forms import (
     DEADLINE_ACTION_FORMS,
@@ -29,17 +30,32 @@ from .forms import (
     ReopenForm,
     ScreeningForm,
 )
-from .identifiers import validate_cpr
+from .identifiers import looks_like_cpr, validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Notification
 from .notifications import notifications_mark_read
-from .roles import is_admin
+from .roles import role_label
 from .selectors import case_search
-from .web import PURPOSE_CASEWORK, apply_validation_error, render_read, staff_required
+from .web import PURPOSE_CASEWORK, admin_required, apply_validation_error, render_read, staff_required
+
+CPR_RESULT_LIMIT = 100  # one person's cases: no paging (a page link would be a GET)
 
 
 @login_required
 @staff_required
 def case_list(request):
+    """The list is a GET (filters in the URL, bookmarkable); the search form POSTs. A POSTed search
+    without a CPR is redirected to its GET; one with a CPR is answered directly (cases/cpr.py)."""
+    if request.method == "POST":
+        form = CaseFilterForm(request.POST, user=request.user, cpr_allowed=True)
+        filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+        if not looks_like_cpr(filters.get("q")):
+            return redirect(f"{reverse('cases:list')}?{urlencode(filters)}" if filters else "cases:list")
+        qs = case_search(request.user, **filters)
+        rows = list(qs[:CPR_RESULT_LIMIT])
+        read_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"],
+                    employee=rows[0].employee if rows else None)
+        page = Paginator(rows, CPR_RESULT_LIMIT).get_page(1)
+        return render(request, "cases/case_list.html", {"form": form, "page": page, "query": "", "cpr_search": True})
     form = CaseFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v}
@@ -49,9 +65,12 @@ def case_list(request):
     if filters.get("q"):
         read_record(user=request.user, action=AccessLog.Action.SEARCH, purpose=PURPOSE_CASEWORK, detail=filters["q"])
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = form.data.copy() if form.is_bound else request.GET.copy()  # form.data: without a refused CPR
     query.pop("page", None)
-    return render(request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode(), "as_of": as_of})
+    context = {"form": form, "page": page, "query": query.urlencode(), "as_of": as_of}
+    if form.cpr_refused:  # the language switch would send the URL, CPR and all, back to the browser
+        context["language_next"] = f"{reverse('cases:list')}?{query.urlencode()}"
+    return render(request, "cases/case_list.html", context)
 
 
 @login_required
@@ -138,6 +157,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
             "risk_note": case.risk_note,
         }),
         "cpr_revealed": False,
+        "cpr_form": CprRevealForm(),
     }
     context.update(extra)
     return context
@@ -154,11 +174,20 @@ def case_detail(request, reference):
 @staff_required
 @require_POST
 def case_reveal_cpr(request, reference):
-    purpose = request.POST.get("purpose", "").strip() or _("identity check")
-    case = case_for_reading(user=request.user, reference=reference, purpose=purpose, action=AccessLog.Action.REVEAL_CPR)
-    if request.htmx:
-        return render(request, "cases/partials/cpr.html", {"case": case, "cpr_revealed": True})
-    return render(request, "cases/case_detail.html", _detail_context(request, case, cpr_revealed=True))
+    """The full CPR for a stated purpose (cases/cpr.py), logged. Without a purpose: a Danish message
+    in the same place, nothing revealed. htmx swaps only the CPR; without JavaScript the whole page."""
+    form = CprRevealForm(request.POST)
+    if form.is_valid():
+        case = case_for_reading(user=request.user, reference=reference, purpose=form.logged_purpose(),
+                                action=AccessLog.Action.REVEAL_CPR)
+        if request.htmx:
+            return render(request, "cases/partials/cpr.html", {"case": case, "cpr_revealed": True})
+        return render(request, "cases/case_detail.html", _detail_context(request, case, cpr_revealed=True))
+    case = case_for_change(user=request.user, reference=reference)
+    if request.htmx:  # only the masked CPR and the form again (200: htmx swaps 2xx answers only)
+        return render(request, "cases/partials/cpr.html", {"case": case, "cpr_form": form})
+    return render_read(request, "cases/case_detail.html", _detail_context(request, case, cpr_form=form), case=case,
+                       status=400)
 
 
 def _case_form_view(request, reference, *, form_factory, handle, template_key, success_message):
@@ -263,36 +292,51 @@ def journal_add(request, reference):
     )
 
 
+def _insight_csv(entries) -> HttpResponse:
+    """One line per logged access: when, which case, what was done and why, who (name and role) and
+    which document or search (the detail, CPRs in it masked when it was logged)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="indsigt-adgangslog.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Time"), _("Case"), _("Action"), _("Purpose"), _("Who"), _("Role"), _("Document or search")])
+    rows = entries.select_related("case", "user").prefetch_related("user__groups").order_by("at", "pk")
+    for row in rows:
+        user = row.user
+        if user is not None:  # the prefetched groups: one query for the whole export, not one per line
+            user._role_names = {group.name for group in user.groups.all()}
+        writer.writerow([
+            timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"), row.case.reference if row.case else "",
+            row.get_action_display(), row.purpose,
+            (user.get_full_name() or user.username) if user else _("the system"), role_label(user), row.detail,
+        ])
+    return response
+
+
 @login_required
-@user_passes_test(is_admin)
+@admin_required
 def access_insight(request):
-    """A citizen's request for insight: every logged access to this person's cases, as CSV."""
+    """A citizen's request for insight: every logged access to this person's cases and fast-track
+    referrals (found by CPR, or by the keyed hash a decided referral keeps), as CSV."""
     error = ""
     if request.method == "POST":
         try:
             cpr = validate_cpr(request.POST.get("cpr", ""))
-            employee = Employee.objects.get(cpr=cpr)
         except ValidationError as exc:
             error = exc.messages[0]
-        except Employee.DoesNotExist:
-            error = _("No person with that CPR number is registered.")
         else:
-            read_record(
-                user=request.user, action=AccessLog.Action.INSIGHT_EXPORT, purpose=_("citizen's request for insight"),
-                employee=employee,
-            )
-            rows = access_log_of(employee=employee)
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="indsigt-adgangslog.csv"'
-            response.write("\ufeff")
-            writer = csv.writer(response, delimiter=";")
-            writer.writerow([_("Time"), _("Case"), _("Action"), _("Purpose")])
-            for row in rows.iterator():
-                writer.writerow([
-                    timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
-                    row.case.reference if row.case else "", row.get_action_display(), row.purpose,
-                ])
-            return response
+            employee = Employee.objects.filter(cpr=cpr).first()
+            referrals = referrals_for_cpr(cpr)
+            if employee is None and not referrals.exists():
+                error = _("No person with that CPR number is registered.")
+            else:
+                read_record(
+                    user=request.user, action=AccessLog.Action.INSIGHT_EXPORT,
+                    purpose=_("citizen's request for insight"), employee=employee,
+                )
+                # Someone known only from a fast-track referral (not accepted) has no person row yet.
+                rows = access_log_of(employee=employee) if employee else AccessLog.objects.filter(referral__in=referrals)
+                return _insight_csv(rows)
     return render(request, "cases/access_insight.html", {"error": error})
 
 

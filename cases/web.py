@@ -1,15 +1,39 @@
 """Small helpers shared by the views of every app (thin views, one way of doing each thing)."""
 
-from django.contrib.auth.decorators import user_passes_test
-from django.core.exceptions import ValidationError
+import functools
+from collections.abc import Callable
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import render
 
 from .access import PURPOSE_CASEWORK as PURPOSE_CASEWORK  # re-exported: the views' default purpose
 from .access import read_record
 from .audit import AccessLog
-from .roles import is_staff_member
+from .roles import is_admin, is_staff_member
 
-staff_required = user_passes_test(is_staff_member)
+
+def role_required(check: Callable) -> Callable:
+    """Let the view run when `check(user)` holds. Anonymous: to the login page. Logged in without any
+    role: a Danish page that says so (sending them to the login page would loop, because the login page
+    sends a logged-in user on to the case list). Logged in with another role: 403."""
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(user):
+                if not is_staff_member(user):
+                    return render(request, "no_role.html", status=403)
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+staff_required = role_required(is_staff_member)
+admin_required = role_required(is_admin)
 
 
 def render_read(request, template: str, context: dict, *, purpose: str = PURPOSE_CASEWORK, status: int = 200,

@@ -13,6 +13,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fastholdelse.middleware.PermissionsPolicyMiddleware",
     # Axes must be last: it turns a lock-out into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -216,11 +220,26 @@ EMAIL_TIMEOUT = 20
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fastholdelse <fastholdelse@kommune.example>")
 
+# --- Personal data: CPR and retention -------------------------------------------------------------
+# Key of the keyed hash (HMAC-SHA256) that a decided referral keeps instead of the CPR. Empty: derived
+# from SECRET_KEY. Set it on its own when SECRET_KEY may be rotated (a new key makes old hashes unfindable).
+CPR_HASH_KEY = os.environ.get("CPR_HASH_KEY", "")
+# Retention (cases/retention.py, run nightly by beat): days after which a closed case is anonymised
+# (counted from its closing date; check the municipality's archive rules), a rejected referral loses
+# its personal data (from the decision), and a handled e-mail loses its body and attachments.
+RETENTION_CLOSED_CASE_DAYS = int(os.environ.get("RETENTION_CLOSED_CASE_DAYS", str(5 * 365)))
+RETENTION_REJECTED_REFERRAL_DAYS = int(os.environ.get("RETENTION_REJECTED_REFERRAL_DAYS", "180"))
+RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
+
 # --- Fast track (the public referral form) -------------------------------------------------------
-# Referrals per client address per 10 minutes; the address is REMOTE_ADDR, or the first address of
-# X-Forwarded-For when the app runs behind a proxy that sets it (FASTTRACK_TRUST_X_FORWARDED_FOR=1).
+# Accepted referrals per client address per fixed 10-minute window (failed validations do not count).
 FASTTRACK_RATE_LIMIT = int(os.environ.get("FASTTRACK_RATE_LIMIT", "5"))
-FASTTRACK_TRUST_X_FORWARDED_FOR = env_bool("FASTTRACK_TRUST_X_FORWARDED_FOR", False)
+# Addresses or networks (CIDR) of our own reverse proxies / load balancers. X-Forwarded-For is read only
+# when the request comes from one of them; the client is the first address after the last trusted proxy,
+# counted from the right (cases/clientip.py). Empty: X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# The login lock-out keys on the same address.
+AXES_CLIENT_IP_CALLABLE = "cases.clientip.client_ip_for_axes"
 
 # Days the employee's consent link works (it goes to an address the employer typed).
 FASTTRACK_CONSENT_LINK_DAYS = int(os.environ.get("FASTTRACK_CONSENT_LINK_DAYS", "7"))
@@ -279,11 +298,37 @@ DEADLINE_SWEEP_SECONDS = float(os.environ.get("DEADLINE_SWEEP_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": DEADLINE_SWEEP_SECONDS},
     "send-outbox": {"task": "cases.tasks.send_outbox", "schedule": DEADLINE_SWEEP_SECONDS},
+    # Nightly, Europe/Copenhagen (CELERY_TIMEZONE).
+    "retention": {"task": "cases.tasks.retention_run", "schedule": crontab(hour=2, minute=30)},
 }
 
 # --- Security (production mode) ----------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # signed links in paths never travel to another site
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): our own files only. No inline <script>, no style="..."
+# attributes and no <style> elements in pages; htmx's indicator styles are switched off in base.html.
+# Bootstrap's CSS draws its icons (select arrow, menu button) from data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the app never uses are switched off for every page (fastholdelse.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
+CSRF_FAILURE_VIEW = "fastholdelse.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

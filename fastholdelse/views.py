@@ -1,4 +1,4 @@
-"""Project-level views: the health check."""
+"""Project-level views: the health check and the page for a refused form (CSRF)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 from .celery import app as celery_app
@@ -139,3 +140,9 @@ def healthz(request):
             logger.warning("Could not read the sweep's last run.", exc_info=True)
             body["sweep"] = "unknown"
     return JsonResponse(body, status=200 if healthy and sweep_ok else 503)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A refused form (expired page, cookies off): a Danish page in the site's layout, never Django's
+    English one. The reason stays in the server log only."""
+    return render(request, "403_csrf.html", status=403)

@@ -24,9 +24,12 @@ class RoundtableConfig(AppConfig):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="roundtable.ensure_defaults")
         from cases.channel import documents
         from cases.ports import meetings
+        from cases.retention import register_case_anonymiser
 
         from .citizen import KIND, minutes_document
         from .port import RoundtableMeetings
+        from .retention import meetings_anonymise
 
         meetings.register(RoundtableMeetings())
         documents.register(KIND, minutes_document)
+        register_case_anonymiser(meetings_anonymise)  # the retention job anonymises the meetings too

@@ -206,6 +206,7 @@ def reassign(request):
     filter_form = CaseFilterForm(request.GET or None, user=request.user)
     filters = {k: v for k, v in (filter_form.cleaned_data if filter_form.is_valid() else {}).items() if v}
     filters["status"] = Case.Status.OPEN
+    query = filter_form.data.urlencode() if filter_form.is_bound else ""  # a CPR in the URL is dropped
     teams = selectors.teams_led_by(request.user)
     candidates = case_search(request.user, now=parse_at(request.GET.get("at")), **filters).filter(team__in=teams)
     ids = list(candidates.values_list("pk", flat=True)[:REASSIGN_LIMIT])
@@ -221,10 +222,11 @@ def reassign(request):
             messages.success(request, _("%(n)d cases reassigned to %(name)s.") % {
                 "n": len(moved), "name": form.cleaned_data["consultant"].get_full_name()
                 or form.cleaned_data["consultant"].username})
-            return redirect(f"{reverse('dashboard:reassign')}?{request.GET.urlencode()}")
+            return redirect(f"{reverse('dashboard:reassign')}?{query}")
     return render(request, "cases/dashboard/reassign.html", {
-        "form": form, "cases": queryset, "query": request.GET.urlencode(), "truncated": len(ids) == REASSIGN_LIMIT,
+        "form": form, "cases": queryset, "query": query, "truncated": len(ids) == REASSIGN_LIMIT,
         "flag_label": FLAGS.get(filters.get("flag", "")),
+        "language_next": f"{reverse('dashboard:reassign')}?{query}",  # not the request's URL: it may hold a CPR
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -202,7 +202,9 @@ def referral_reject(*, referral: Referral, actor, reason: str) -> Referral:
 def _decide(referral: Referral, *, actor, state: str, **fields) -> None:
     for name, value in {"state": state, "decided_at": timezone.now(), "decided_by": actor, **fields}.items():
         setattr(referral, name, value)
-    referral.save(update_fields=["state", "decided_at", "decided_by", *fields])
+    # The CPR matched the person at triage; from now on the case link (if accepted) and a keyed hash do.
+    forgotten = referral.forget_cpr()
+    referral.save(update_fields=["state", "decided_at", "decided_by", *fields, *forgotten])
 
 
 def _mail_employer(referral: Referral, *, subject: str, template: str) -> None:

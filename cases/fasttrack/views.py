@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import functools
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
@@ -22,34 +20,15 @@ from django.views.decorators.http import require_POST
 from ..access import read_record, referral_for_change, referral_for_reading, referrals_visible_to
 from ..models import Referral
 from ..web import PURPOSE_CASEWORK, apply_validation_error, render_read, staff_required
-from . import pdf, services, signing
+from . import pdf, ratelimit, services, signing
 from .forms import AcceptForm, EmployeeAnswerForm, ReferralForm, RejectForm
-
-RATE_WINDOW = 10 * 60  # settings.FASTTRACK_RATE_LIMIT referrals per client address per 10 minutes
-
-
-def _client_address(request) -> str:
-    if settings.FASTTRACK_TRUST_X_FORWARDED_FOR and request.META.get("HTTP_X_FORWARDED_FOR"):
-        return request.META["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate_limited(request) -> bool:
-    """Count a submission for this address; True once it is over the limit (shared cache: every web node)."""
-    key = f"fasttrack:rate:{_client_address(request)}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        return cache.incr(key) > settings.FASTTRACK_RATE_LIMIT
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        return False
 
 
 @never_cache
 def referral_form(request):
     form = ReferralForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request):
+        if ratelimit.limit_reached(request):
             form.add_error(None, _("Too many requests from your address. Wait ten minutes and send again; "
                                    "what you typed is still here."))
             return render(request, "cases/fasttrack/form.html", {"form": form}, status=429)
@@ -61,6 +40,7 @@ def referral_form(request):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
+                ratelimit.count_accepted(request)
                 token = signing.make_token(referral.pk, salt=signing.STATUS_SALT)
                 return redirect("fasttrack:receipt", token=token)
     status = 400 if request.method == "POST" else 200

@@ -7,6 +7,7 @@ from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, Sweep
 from .notifications import Notification, OutboxMessage
 from .people import ContactPerson, Employee, Employer, Team
 from .referral import Referral
+from .retention import RetentionRun
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "OneTimeCode",
     "OutboxMessage",
     "Referral",
+    "RetentionRun",
     "Team",
     "ConsultantProfile",
     "DutyShift",

@@ -77,6 +77,8 @@ class Case(models.Model):
     closing_note = models.TextField(_("closing note"), blank=True)
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Set by the retention job (cases/retention.py): the person and free texts are gone, statistics remain.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     # Moved by every event on the case; the dashboard's "not touched for 14 days" reads it.
     last_activity_at = models.DateTimeField(_("last activity"), db_index=True)
 

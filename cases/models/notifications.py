@@ -63,6 +63,8 @@ class OutboxMessage(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set by the retention job when the body and attachments of a handled mail are deleted.
+    payload_purged_at = models.DateTimeField(_("content deleted"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..identifiers import cpr_hash
+
 # A request later than this after the first absence day is accepted but flagged (SDL § 7 c).
 LATE_AFTER = timedelta(weeks=5)
 
@@ -40,7 +42,11 @@ class Referral(models.Model):
 
     # Employee
     employee_name = models.CharField(_("employee's name"), max_length=200)
-    employee_cpr = models.CharField(_("employee's CPR number"), max_length=10)
+    # The full CPR is kept until triage only (to match the person); afterwards the birth date part
+    # (DDMMYY, what the pages show masked) and a keyed hash remain, see forget_cpr().
+    employee_cpr = models.CharField(_("employee's CPR number"), max_length=10, blank=True)
+    employee_cpr_hash = models.CharField(_("keyed hash of the CPR number"), max_length=64, blank=True, db_index=True,
+                                         editable=False)
     employee_email = models.EmailField(_("employee's e-mail"), blank=True)
     employee_phone = models.CharField(_("employee's phone"), max_length=30, blank=True)
     job_title = models.CharField(_("job title"), max_length=200)
@@ -73,6 +79,8 @@ class Referral(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     rejection_reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+    # Set by the retention job (cases/retention.py) when the personal data of a rejected referral is removed.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_at"]
@@ -82,6 +90,14 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def forget_cpr(self) -> list[str]:
+        """After triage: keep the birth date and a keyed hash (still found by the person's CPR for an
+        insight request), not the number. Returns the changed fields, for save(update_fields=...)."""
+        if len(self.employee_cpr) == 10:
+            self.employee_cpr_hash = cpr_hash(self.employee_cpr)
+            self.employee_cpr = self.employee_cpr[:6]
+        return ["employee_cpr", "employee_cpr_hash"]
 
     @property
     def is_late(self) -> bool:

@@ -269,7 +269,7 @@ def test_a_broker_down_loses_no_referral_and_mails_go_out_after(client, team, mo
 
 
 def test_rate_limit_counts_the_forwarded_address_behind_a_proxy(client, team, settings):
-    settings.FASTTRACK_TRUST_X_FORWARDED_FOR = True
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
     settings.FASTTRACK_RATE_LIMIT = 1
     first = client.post(reverse("fasttrack:form"), form_data(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.7")
     other = client.post(reverse("fasttrack:form"), form_data(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.8")

@@ -77,8 +77,8 @@ def test_every_read_of_a_case_is_logged_and_cpr_is_masked(client, world):
     cpr = case.employee.cpr
     assert cpr not in page and f"{cpr[:6]}-{cpr[6:]}" not in page
     assert AccessLog.objects.filter(user=world["mette"], case=case, action=AccessLog.Action.VIEW).count() == 1
-    revealed = client.post(reverse("cases:reveal_cpr", args=[case.reference]), {"purpose": "identitet"}).content.decode()
-    assert cpr[:6] in revealed
+    revealed = client.post(reverse("cases:reveal_cpr", args=[case.reference]), {"cpr-purpose": "identity"}).content.decode()
+    assert f"{cpr[:6]}-{cpr[6:]}" in revealed
     assert AccessLog.objects.filter(case=case, action=AccessLog.Action.REVEAL_CPR).exists()
 
 

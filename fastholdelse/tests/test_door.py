@@ -236,10 +236,10 @@ def test_the_pdf_read_is_a_download_naming_the_document(client, world):
 def test_the_cpr_reveal_is_one_row_with_the_given_purpose(client, world):
     client.force_login(world.user)
     before = AccessLog.objects.count()
-    client.post(case_url("cases:reveal_cpr", world), {"purpose": "telefonisk identitetskontrol"})
+    client.post(case_url("cases:reveal_cpr", world), {"cpr-purpose": "other", "cpr-detail": "telefonisk kontrol"})
     rows = list(AccessLog.objects.order_by("id")[before:])
     assert [(r.action, r.purpose, r.case) for r in rows] == [
-        (AccessLog.Action.REVEAL_CPR, "telefonisk identitetskontrol", world.case)]
+        (AccessLog.Action.REVEAL_CPR, "andet: telefonisk kontrol", world.case)]
 
 
 def test_dashboard_exports_are_logged_for_team_management(client, world):

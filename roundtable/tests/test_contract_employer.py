@@ -84,7 +84,7 @@ NOT_WRITTEN = {
     "cases.Team": {"name"},
     "cases.Employer": {"cvr", "p_number"},
     "cases.Employee": {"cpr", "name_folded"},
-    "cases.Referral": {"reference", "cvr", "p_number", "employee_cpr"},
+    "cases.Referral": {"reference", "cvr", "p_number", "employee_cpr", "employee_cpr_hash"},
     "cases.OneTimeCode": {"code_hash"},
     "cases.Deadline": {"sweep_error"},  # the sweep's own exception text
     "cases.SweepRun": {"name"},
@@ -92,6 +92,7 @@ NOT_WRITTEN = {
     "roundtable.Meeting": {"agreed_step_name"},  # a copy of the step's name
     "roundtable.Placement": {"step_name"},  # likewise
     "roundtable.MinutesVersion": {"pdf_full_sha256", "pdf_employer_sha256"},
+    "cases.RetentionRun": {"errors"},  # row ids and exception types, written by the job
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.

@@ -1,0 +1,53 @@
+"""The public form's rate limit: at most FASTTRACK_RATE_LIMIT accepted referrals per client address
+in a fixed 10-minute window.
+
+- Only stored referrals count: an employer who corrects typos is never blocked by their own errors.
+- Fixed windows (the window number is part of the key): retrying while blocked cannot push the end of
+  the window, whatever the cache backend does to a key's expiry on incr (the file cache resets it).
+- A cache that is down lets the referral through and logs it: losing a referral is worse than
+  a few extra ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from ..clientip import client_ip
+
+logger = logging.getLogger(__name__)
+
+RATE_WINDOW = 10 * 60
+
+
+def _key(request, now: float) -> tuple[str, int]:
+    window = int(now // RATE_WINDOW)
+    remaining = int((window + 1) * RATE_WINDOW - now) + 1
+    return f"fasttrack:rate:{client_ip(request)}:{window}", remaining
+
+
+def limit_reached(request, *, now: float | None = None) -> bool:
+    """True when this address has already had its referrals in the current window."""
+    key, _remaining = _key(request, time.time() if now is None else now)
+    try:
+        return int(cache.get(key) or 0) >= settings.FASTTRACK_RATE_LIMIT
+    except Exception:
+        logger.warning("fast-track rate limit: cache unavailable, request allowed", exc_info=True)
+        return False
+
+
+def count_accepted(request, *, now: float | None = None) -> None:
+    """Count one stored referral for this address in the current window."""
+    key, remaining = _key(request, time.time() if now is None else now)
+    try:
+        if not cache.add(key, 1, remaining):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, remaining)
+            cache.touch(key, remaining)  # the file cache's incr re-sets the default expiry
+    except Exception:
+        logger.warning("fast-track rate limit: cache unavailable, referral not counted", exc_info=True)

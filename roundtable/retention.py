@@ -1,0 +1,33 @@
+"""What the meetings keep about a person, removed when the kernel anonymises a closed case
+(cases/retention.py calls this through register_case_anonymiser; cases never imports roundtable).
+
+Kept for statistics: kind, state, dates, place kind, the agreed step, placements, agreements' dates and
+whether they were done. Removed: names, e-mails, titles and comments of participants, the plan, the
+consultant's and specialists' notes, agreement texts, the week plan's tasks, reasons, and the minutes
+(frozen content and both PDFs, files deleted from storage).
+"""
+
+from __future__ import annotations
+
+from .models import Agreement, Meeting, MeetingSlot, MinutesVersion, Participant, PlanWeek, SpecialistNote
+
+ANONYMISED = "anonymiseret"
+
+
+def meetings_anonymise(case) -> None:
+    meetings = Meeting.objects.filter(case=case)
+    meetings.update(place="", online_link="", plan_text="", consultant_note="", cancel_reason="", correction_reason="")
+    MeetingSlot.objects.filter(meeting__case=case).update(place="", online_link="", reason="")
+    Participant.objects.filter(meeting__case=case).update(name=ANONYMISED, email="", title="", answer_comment="")
+    SpecialistNote.objects.filter(meeting__case=case).update(author_name=ANONYMISED, author_title="", text="")
+    Agreement.objects.filter(meeting__case=case).update(who=ANONYMISED, what=ANONYMISED)
+    PlanWeek.objects.filter(meeting__case=case).update(tasks="")
+    for version in MinutesVersion.objects.filter(meeting__case=case):
+        for name in ("pdf_full", "pdf_employer"):
+            document = getattr(version, name)
+            if document:
+                document.delete(save=False)
+            setattr(version, name, "")
+        version.content = {}
+        version.reason = ANONYMISED if version.number > 1 else ""  # a correction must keep a reason
+        version.save(update_fields=["content", "reason", "pdf_full", "pdf_employer"])
