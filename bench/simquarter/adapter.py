@@ -31,6 +31,10 @@ __all__ = [
 # Swap for cases.deadlines.deadline_invariant_violations once the clock work is merged.
 deadline_invariant_violations = checks.deadline_invariant_violations
 
+# The clocks a booked meeting is meant to meet (the consultant books before the earliest of them). Add the
+# phone's wished-roundtable clock here when it exists.
+MEETING_CLOCKS = ("first_meeting", "follow_up", "fast_track_conversation")
+
 
 def calendar(years) -> WorkCalendar:
     return deadlines.work_calendar(years=years)

@@ -18,6 +18,7 @@ from django.db.models import Q
 
 # The sweep runs every 10 minutes: a breach is due to be told within two runs.
 GRACE = timedelta(minutes=20)
+SWEEP = timedelta(minutes=10)
 EARLY = timedelta(minutes=1)
 LIVE = ("open", "breached")
 QUIET = ("paused", "met", "cancelled")
@@ -123,6 +124,8 @@ class Expected:
     at: datetime
     until: datetime
     recipients: tuple[int, ...]
+    mail_by: datetime  # the e-mail waits for working hours, then leaves within GRACE
+    live_until: datetime
 
 
 def expected_notifications(timeline: Timeline, *, leads: tuple[int, ...], calendar, next_working_time) -> list[Expected]:
@@ -140,29 +143,42 @@ def expected_notifications(timeline: Timeline, *, leads: tuple[int, ...], calend
                 if run_end is None or run_end < breach_at + GRACE:
                     continue
                 owner = next(i.owner_id for i in run if i.end is None or i.end > breach_at)
+                mail_by = next_working_time(breach_at + SWEEP, calendar) + GRACE
                 expected.append(Expected(pk, life.reference, "breach", life.kind, due, breach_at, breach_at + GRACE,
-                                         (owner,) if owner else leads))
+                                         (owner,) if owner else leads, mail_by, run_end))
                 escalate_at = next_working_time(breach_at + life.policy_escalate_after, calendar)
                 if run_end >= escalate_at + GRACE:
                     expected.append(Expected(pk, life.reference, "escalation", life.kind, due, breach_at,
-                                             escalate_at + GRACE, leads))
+                                             escalate_at + GRACE, leads, escalate_at + GRACE, run_end))
                 break  # one breach per occurrence
     return expected
 
 
-def missed_notifications(expected: list[Expected], notifications) -> list[str]:
-    """notifications: (deadline_id, kind, recipient_id, created_at) of every deadline notification."""
-    told = defaultdict(list)
+def missed_notifications(expected: list[Expected], notifications, mails, addresses: dict[int, str]) -> list[str]:
+    """notifications: (deadline_id, kind, recipient_id, created_at) of every deadline notification;
+    mails: (deadline_id, kind, address, sent_at) of every sent deadline mail. A recipient with an
+    e-mail address must also get the mail, in the first working hours after the event, unless the
+    deadline stopped being live before then."""
+    told, mailed = defaultdict(list), defaultdict(list)
     for deadline_id, kind, recipient_id, created_at in notifications:
         told[(deadline_id, kind.removeprefix("deadline_"), recipient_id)].append(created_at)
+    for deadline_id, kind, address, sent_at in mails:
+        mailed[(deadline_id, kind, address)].append(sent_at)
     missed = []
     for item in expected:
+        what = (f"{item.kind} of deadline {item.deadline_id} ({item.clock}, case {item.reference}, due "
+                f"{item.due:%Y-%m-%d %H:%M} UTC, overdue from {item.at:%Y-%m-%d %H:%M})")
         for recipient in item.recipients:
             times = told.get((item.deadline_id, item.kind, recipient), [])
             if not any(item.at - EARLY <= moment <= item.until for moment in times):
-                missed.append(f"{item.kind} of deadline {item.deadline_id} ({item.clock}, case {item.reference}, "
-                              f"due {item.due:%Y-%m-%d %H:%M} UTC, overdue from {item.at:%Y-%m-%d %H:%M}) "
-                              f"never reached user {recipient}")
+                missed.append(f"{what} never reached user {recipient} (not within {GRACE})")
+                continue
+            address = addresses.get(recipient)
+            if not address or item.live_until < item.mail_by:
+                continue
+            sent = mailed.get((item.deadline_id, item.kind, address), [])
+            if not any(item.at - EARLY <= moment <= item.mail_by for moment in sent):
+                missed.append(f"{what}: no mail to user {recipient} by {item.mail_by:%Y-%m-%d %H:%M} UTC")
     return missed
 
 

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from . import adapter as app
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
-CLOCKS = ("first_meeting", "follow_up", "fast_track_conversation")
 
 
 class MeetingStory:
@@ -41,7 +40,7 @@ class MeetingStory:
             case = app.Case.objects.get(pk=pk)
             if not case.is_open or case.meetings.filter(state__in=("invited", "moved")).exists():
                 return
-            clock = self.deadline(pk, *CLOCKS)
+            clock = self.deadline(pk, *app.MEETING_CLOCKS)
             late = self.rng.random() < 0.15
             starts_at = self.pick_slot(now, clock.due_at if clock else None, late=late)
             meeting = app.meeting_schedule(case=case, actor=self.owner_or_lead(case), starts_at=starts_at,
@@ -105,7 +104,7 @@ class MeetingStory:
 
     def extend_and_rebook(self, pk: int):
         def extend(now):
-            clock = self.deadline(pk, *CLOCKS)
+            clock = self.deadline(pk, *app.MEETING_CLOCKS)
             if clock is not None and clock.due_at < now:
                 app.extend(deadline=clock, actor=self.owner_or_lead(clock.case),
                            new_due_at=now + timedelta(days=self.rng.randint(3, 6)))

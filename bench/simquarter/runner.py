@@ -130,15 +130,19 @@ def _analyse(world: World, timeline, expected_clocks, finish: datetime, details)
                                              next_working_time=app.next_working_time)
     told = list(app.Notification.objects.filter(kind__startswith="deadline_", deadline__isnull=False)
                 .values_list("deadline_id", "kind", "recipient_id", "created_at"))
-    details["sim_missed_notifications"] = checks.missed_notifications(expected, told) + _clocks_never_started(
-        expected_clocks, finish)
     mails = app.OutboxMessage.objects.filter(state="sent", dedup_key__startswith="mail:deadline:")
+    sent = []  # (deadline, kind, address, sent_at, created_at, reminder day)
+    for deadline_id, key, to, sent_at, created_at in mails.values_list("deadline_id", "dedup_key", "to", "sent_at",
+                                                                        "created_at"):
+        _mail, _deadline, _pk, kind, day, _user = key.split(":", 5)
+        sent += [(deadline_id, kind, address, sent_at, created_at, day) for address in to]
+    addresses = {user.pk: user.email for user in (*world.consultants, world.lead)}
+    details["sim_missed_notifications"] = checks.missed_notifications(
+        expected, told, [row[:4] for row in sent], addresses) + _clocks_never_started(expected_clocks, finish)
     # One line per notification and per sent mail: channel, deadline, kind, recipient, time, reminder day.
     items = [("notification", d, k.removeprefix("deadline_"), r, c,
               c.astimezone(LOCAL).date().isoformat() if k == "deadline_reminder" else "") for d, k, r, c in told]
-    for deadline_id, key, to, created_at in mails.values_list("deadline_id", "dedup_key", "to", "created_at"):
-        _mail, _deadline, _pk, kind, day, _user = key.split(":", 5)
-        items.append(("mail", deadline_id, kind, ",".join(to), created_at, day))
+    items += [("mail", d, k, address, created_at, day) for d, k, address, _sent_at, created_at, day in sent]
     details["sim_duplicate_notifications"] = checks.duplicate_notifications(timeline, items)
     details["sim_offhours_mails"] = checks.offhours_mails(
         mails.values_list("pk", "subject", "sent_at"), calendar=world.calendar, is_working_time=app.is_working_time)
