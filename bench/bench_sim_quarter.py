@@ -50,8 +50,8 @@ def main() -> None:
     for name in (*COUNTS, "sim_sweep_failures", "errors"):
         lines = result.details.get(name, [])
         if lines:
-            print(f"\n{name} ({len(lines)}), first 25:")
-            for line in lines[:25]:
+            print(f"\n{name} ({len(lines)}), first 60:")
+            for line in lines[:60]:
                 print("  " + line)
 
 

@@ -155,6 +155,7 @@ class MeetingStory:
     def agreement_done(self, agreement_id: int, actor):
         def done(now):
             app.agreement_done(agreement=app.Agreement.objects.get(pk=agreement_id), actor=actor, at=now)
+            self.stats["agreements done"] += 1
         return done
 
     def follow_up(self, meeting_id: int, pk: int):
@@ -163,5 +164,6 @@ class MeetingStory:
             if not meeting.case.is_open:
                 return
             follow_up = app.follow_up_book(meeting=meeting, actor=meeting.organiser)
+            self.stats["follow-ups booked"] += 1
             self.plan_meeting(follow_up.pk, pk, now, follow_up.starts_at)
         return book

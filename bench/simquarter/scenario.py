@@ -210,6 +210,7 @@ class World(MeetingStory):
             case = app.Case.objects.get(pk=pk)
             day = now.astimezone(LOCAL).date() - timedelta(days=self.rng.randint(5, 25))
             app.case_edit(case=case, actor=self.owner_or_lead(case), first_absence_day=day)
+            self.stats["first absence day added later"] += 1
             if case.is_open:
                 self.expect_statutory_clocks(case, now, day)
         return edit
@@ -220,6 +221,7 @@ class World(MeetingStory):
             corrected = case.first_contact_at - timedelta(hours=24)
             clock = self.deadline(pk, "first_meeting")
             app.case_edit(case=case, actor=self.owner_or_lead(case), first_contact_at=corrected)
+            self.stats["first contact corrected"] += 1
             if clock is not None:
                 self.timeline.correct_due(deadline_id=clock.pk, stored_due=clock.due_at,
                                           fact_due=app.due_from(kind="first_meeting", start=corrected))
@@ -229,6 +231,7 @@ class World(MeetingStory):
         def send(now):
             case = app.Case.objects.get(pk=pk)
             app.information_form_sent(case=case, actor=self.owner_or_lead(case), sent_at=now)
+            self.stats["information forms sent"] += 1
             if self.rng.random() < 0.75:
                 self.at(self.later_in_office(now, hours=24 * self.rng.randint(2, 7)), self.record(pk, "information_form"),
                         pk, "record information form")
@@ -241,6 +244,7 @@ class World(MeetingStory):
                 self.stats[f"refused: no {kind} clock to record"] += 1
                 return
             app.record_met(deadline=clock, actor=self.owner_or_lead(app.Case.objects.get(pk=pk)), at=now)
+            self.stats["clocks recorded as met"] += 1
         return met
 
     def pause_clock(self, pk, kind, *, days):
@@ -249,6 +253,7 @@ class World(MeetingStory):
             if clock is None:
                 return
             app.pause(deadline=clock, actor=self.owner_or_lead(clock.case))
+            self.stats["clocks paused"] += 1
             self.at(now + timedelta(days=days, hours=self.rng.randint(0, 6)), self.resume(pk, clock.pk), pk, "resume")
         return pause
 
@@ -260,6 +265,7 @@ class World(MeetingStory):
         def resume(now):
             clock = app.Deadline.objects.get(pk=deadline_id)
             app.resume(deadline=clock, actor=self.owner_or_lead(clock.case))
+            self.stats["clocks resumed"] += 1
         return resume
 
     def extend_any(self, pk):
@@ -269,6 +275,7 @@ class World(MeetingStory):
                 return
             new_due = max(clock.due_at, now) + timedelta(days=self.rng.randint(3, 7))
             app.extend(deadline=clock, actor=self.owner_or_lead(clock.case), new_due_at=new_due)
+            self.stats["clocks extended"] += 1
         return extend
 
     def note(self, pk):
@@ -282,6 +289,7 @@ class World(MeetingStory):
             case = app.Case.objects.get(pk=pk)
             others = [c for c in self.consultants if c.pk != case.consultant_id]
             app.case_reassign(case=case, actor=self.lead, consultant=self.rng.choice(others))
+            self.stats["cases (re)assigned"] += 1
         return assign
 
     def close(self, pk):
@@ -289,11 +297,13 @@ class World(MeetingStory):
             case = app.Case.objects.get(pk=pk)
             if case.is_open:
                 app.case_close(case=case, actor=self.owner_or_lead(case))
+                self.stats["cases closed"] += 1
         return close
 
     def reopen(self, pk):
         def reopen(now):
             case = app.Case.objects.get(pk=pk)
             app.case_reopen(case=case, actor=self.owner_or_lead(case))
+            self.stats["cases reopened"] += 1
             self.at(self.later_in_office(now, hours=2), self.book(pk, first=False), pk, "book after reopening")
         return reopen
