@@ -26,6 +26,10 @@ COUNTS = ("sim_invariant_violations", "sim_duplicate_notifications", "sim_missed
 
 @dataclass
 class Result:
+    """counts: one per finding in details (an invariant broken by a deadline, however many ticks it
+    lasted; a card on a morning; an expected notification per recipient; a repeated group), plus
+    sim_sweep_failures (sweep runs that raised). stats: how often each kind of step was taken."""
+
     seconds: float
     counts: dict[str, int]
     details: dict[str, list[str]]
