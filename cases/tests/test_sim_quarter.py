@@ -14,7 +14,9 @@ from bench.simquarter import run
 
 _result = {}
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional, so on_commit mails and dashboard-cache bumps run as in production; the flush after each
+# test re-creates the seeded policies and steps (post_migrate in cases/roundtable apps.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
