@@ -1,9 +1,8 @@
 """Every call from the simulation into the app, in one place.
 
-The deadline engine and the meeting services are being reworked (issue 9); after that merge only this
-file should need to change: a renamed argument (e.g. meeting_hold's held time), a new confirmation
-flag when a meeting is booked past a clock, the official invariant check. Nothing else in the
-simulation imports app services.
+When a service's signature changes, only this file should need to change. Nothing else in the
+simulation imports app services. Bookings past a clock pass `accept_late=True`: the simulated
+consultant books late on purpose (about 15 % of bookings), as the page lets them after a warning.
 """
 
 from __future__ import annotations
@@ -28,12 +27,14 @@ __all__ = [
     "is_working_time", "next_working_time",
 ]
 
-# Swap for cases.deadlines.deadline_invariant_violations once the clock work is merged.
+# After every tick: the simulation's own cheap row checks (state, next check, breach time, closed cases).
 deadline_invariant_violations = checks.deadline_invariant_violations
+# Every simulated morning: the engine's official promises too (exactly once per occurrence, nothing told
+# after a clock was met or cancelled), cases.deadline_invariants.
+engine_invariant_violations = deadlines.deadline_invariant_violations
 
-# The clocks a booked meeting is meant to meet (the consultant books before the earliest of them). Add the
-# phone's wished-roundtable clock here when it exists.
-MEETING_CLOCKS = ("first_meeting", "follow_up", "fast_track_conversation")
+# The clocks a booked meeting is meant to meet (the consultant books before the earliest of them).
+MEETING_CLOCKS = ("first_meeting", "follow_up", "fast_track_conversation", "wished_roundtable")
 
 
 def calendar(years) -> WorkCalendar:
@@ -197,11 +198,12 @@ def _slot(starts_at: datetime) -> roundtable.SlotData:
 def meeting_schedule(*, case: Case, actor, starts_at: datetime, start_conversation: bool = False) -> Meeting:
     kind = Meeting.Kind.START if start_conversation else Meeting.Kind.ROUNDTABLE
     return roundtable.meeting_schedule(case=case, actor=actor, kind=kind, slot=_slot(starts_at),
-                                       participants=_participants(case, actor))
+                                       participants=_participants(case, actor), accept_late=True)
 
 
 def meeting_move(*, meeting: Meeting, actor, starts_at: datetime) -> None:
-    roundtable.meeting_move(meeting=meeting, actor=actor, slot=_slot(starts_at), reason="Arbejdsgiveren kan ikke.")
+    roundtable.meeting_move(meeting=meeting, actor=actor, slot=_slot(starts_at), reason="Arbejdsgiveren kan ikke.",
+                            accept_late=True)
 
 
 def meeting_cancel(*, meeting: Meeting, actor) -> None:
@@ -236,7 +238,7 @@ def agreement_done(*, agreement: Agreement, actor, at: datetime) -> None:
 
 
 def follow_up_book(*, meeting: Meeting, actor) -> Meeting:
-    return roundtable.follow_up_book(meeting=meeting, actor=actor)
+    return roundtable.follow_up_book(meeting=meeting, actor=actor, accept_late=True)
 
 
 # --- what runs in the background -------------------------------------------------------------------

@@ -72,6 +72,7 @@ def run(*, weeks: int = 13, cases: int = 150, seed: int = 2027, start: date = da
             app.send_outbox(now)
             violations.update(app.deadline_invariant_violations(app.Deadline.objects.all()))
             if now.astimezone(LOCAL).strftime("%H:%M") == "08:00":
+                violations.update(app.engine_invariant_violations(app.Deadline.objects.all()))
                 traveller.move_to(now + timedelta(minutes=5))
                 details["sim_card_list_mismatches"] += _cards_against_lists(world, client, now + timedelta(minutes=5))
                 traveller.move_to(now)
