@@ -41,16 +41,20 @@ def test_the_short_quarter_exercises_the_services(quarter):
     assert not [line for line in quarter.details["errors"] if "CRASH" in line], errors
 
 
+INVESTIGATING = ("found by the simulation after the clock merge, being investigated: reminders mailed twice "
+                 "and breach mails that never left (see the test's output)")
+
+
 def test_no_invariant_violations(quarter):
     _assert_zero(quarter, "sim_invariant_violations")
 
 
-@pytest.mark.xfail(strict=True, reason="found by the simulation after the clock merge, being investigated: reminders mailed twice and breach mails that never left (see the test's output)")
+@pytest.mark.xfail(strict=True, reason=INVESTIGATING)
 def test_no_duplicate_notifications(quarter):
     _assert_zero(quarter, "sim_duplicate_notifications")
 
 
-@pytest.mark.xfail(strict=True, reason="found by the simulation after the clock merge, being investigated: reminders mailed twice and breach mails that never left (see the test's output)")
+@pytest.mark.xfail(strict=True, reason=INVESTIGATING)
 def test_no_missed_notifications(quarter):
     _assert_zero(quarter, "sim_missed_notifications")
 
