@@ -19,15 +19,16 @@ def ensure_defaults(sender, apps=None, using="default", **kwargs):
     policies = import_module("cases.migrations.0004_seed_deadline_policies")
     if Group.objects.using(using).count() < 3:
         roles.create_roles(apps, None)
-    if Policy.objects.using(using).count() < len(policies.POLICIES):
-        known = set(Policy.objects.using(using).values_list("kind", flat=True))
-        if ClosedDay.objects.using(using).exists():
-            # seed() also adds closed days; with some present, add only the missing policies.
-            for row in policies.POLICIES:
-                if row[0] not in known:
-                    policies.seed_policy(Policy, row)
-        else:
-            policies.seed(apps, None)
+    # Every seeded policy row: 0004's statutory clocks and the later additions (the huskelapp).
+    rows = [*policies.POLICIES, import_module("cases.migrations.0008_day_followup_task").POLICY]
+    known = set(Policy.objects.using(using).values_list("kind", flat=True))
+    if any(row[0] not in known for row in rows):
+        if not ClosedDay.objects.using(using).exists():
+            policies.seed(apps, None)  # the statutory policies and the default closed days
+            known = set(Policy.objects.using(using).values_list("kind", flat=True))
+        for row in rows:
+            if row[0] not in known:
+                policies.seed_policy(Policy, row)
 
 
 class CasesConfig(AppConfig):

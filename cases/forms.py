@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .flags import FLAGS
+from .followups import Reason as FollowupReason
 from .identifiers import validate_cpr, validate_cvr, validate_p_number
 from .models import Case, JournalEntry
 from .selectors import consultants_of, teams_of
@@ -309,3 +310,16 @@ class InformationFormSentForm(forms.Form):
 
 
 DEADLINE_ACTION_FORMS = {"pause": DeadlinePauseForm, "extend": DeadlineExtendForm, "met": DeadlineMetForm}
+
+
+class FollowupTaskForm(forms.Form):
+    """The consultant's own follow-up task (huskelapp) on a case."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "---------")] + list(FollowupReason.choices))
+    due_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="followup", **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Choose a reason.")
+        self.fields["due_on"].error_messages["required"] = _("Give the date.")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:reference>/luk/", views.case_close, name="close"),
     path("<str:reference>/genaabn/", views.case_reopen, name="reopen"),
     path("<str:reference>/journal/", views.journal_add, name="journal_add"),
+    path("<str:reference>/huskelapp/", views.followup_add, name="followup_add"),
     path("<str:reference>/oplysningsskema/", views.information_form_sent, name="information_form_sent"),
     path("<str:reference>/frister/<int:pk>/<slug:action>/", views.deadline_action, name="deadline_action"),
 ]

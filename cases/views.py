@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import deadlines, services
+from . import deadlines, followups, services
 from .access import access_log_of, case_for_change, case_for_reading, read_record
 from .flags import parse_at
 from .forms import (
@@ -23,6 +23,7 @@ from .forms import (
     CaseEditForm,
     CaseFilterForm,
     CloseForm,
+    FollowupTaskForm,
     InformationFormSentForm,
     JournalForm,
     ReassignForm,
@@ -124,6 +125,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "case": case,
         "deadline_rows": _deadline_rows(case, extra.pop("deadline_failed", None)),
         "info_form_sent_form": InformationFormSentForm(),
+        "followup_form": FollowupTaskForm(),
         "events": case.events.select_related("actor")[:200],
         "journal": case.journal_entries.select_related("author")[:200],
         "journal_form": JournalForm(),
@@ -197,6 +199,17 @@ def case_edit(request, reference):
     return render_read(request, "cases/case_form.html", {
         "form": form, "case": case, "title": _("Edit case %(ref)s") % {"ref": case.reference}},
         status=400 if request.method == "POST" else 200, case=case, detail="rediger")
+
+
+@login_required
+@staff_required
+def followup_add(request, reference):
+    return _case_form_view(
+        request, reference,
+        form_factory=lambda case, data: FollowupTaskForm(data),
+        handle=lambda case, form: followups.followup_task_set(case=case, actor=request.user, **form.cleaned_data),
+        template_key="followup_form", success_message=_("Follow-up task set."),
+    )
 
 
 @login_required

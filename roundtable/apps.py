@@ -21,3 +21,8 @@ class RoundtableConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="roundtable.ensure_defaults")
+        from cases.ports import register_meetings_provider
+
+        from .ports import RoundtableMeetings
+
+        register_meetings_provider(RoundtableMeetings())  # "Mit arbejde" reads meetings through this port

@@ -22,6 +22,7 @@ class DeadlinePolicy(models.Model):
         ABSENCE_CONVERSATION = "absence_conversation", _("employer's absence conversation")
         INFORMATION_FORM = "information_form", _("information form answer")
         AGREEMENT_ITEM = "agreement_item", _("agreement item")
+        FOLLOW_UP_TASK = "follow_up_task", _("follow-up task (huskelapp)")
 
     class Start(models.TextChoices):
         FIRST_CONTACT = "first_contact", _("first contact / referral received")

@@ -102,6 +102,7 @@ READS = {
     "fasttrack:triage_detail": lambda w: (reverse("fasttrack:triage_detail", args=[w.referral.pk]), "referral"),
     "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", None),
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), None),
+    "mywork:index": lambda w: (reverse("mywork:index"), None),
 }
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
@@ -112,6 +113,7 @@ RERENDERS = {
     "cases:close": lambda w: (case_url("cases:close", w), {"outcome": ""}, "case"),
     "cases:reopen": lambda w: (case_url("cases:reopen", w), {"reason": ""}, "case"),
     "cases:journal_add": lambda w: (case_url("cases:journal_add", w), {"text": ""}, "case"),
+    "cases:followup_add": lambda w: (case_url("cases:followup_add", w), {"followup-reason": ""}, "case"),
     "cases:information_form_sent": lambda w: (case_url("cases:information_form_sent", w), {"sent_at": ""}, "case"),
     "cases:deadline_action": lambda w: (case_url("cases:deadline_action", w, w.deadline.pk, "pause"), {}, "case"),
     "roundtable:create": lambda w: (reverse("roundtable:create", args=[w.case.reference]), {"kind": ""}, "case"),
@@ -155,6 +157,7 @@ NOT_READS = {
     "phone:roster": "duty roster: staff names only", "phone:roster_set": "roster", "phone:roster_plan": "roster",
     "phone:swap_request": "roster", "phone:swap_answer": "roster", "phone:call_hand_over": "POST that redirects",
     "dashboard:index": "counts per consultant, no case data",
+    "mywork:home": "redirect to the user's start page", "mywork:followup_done": "POST that redirects",
     "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "mywork"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("mit-arbejde/", views.my_work, name="index"),
+    path("mit-arbejde/huskelapp/<int:pk>/udfoert/", views.followup_done, name="followup_done"),
+]
