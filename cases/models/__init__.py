@@ -4,7 +4,7 @@ from ..audit import AccessLog, CaseEvent
 from .case import Case, JournalEntry
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy
 from .notifications import Notification, OutboxMessage
-from .people import ContactPerson, Employee, Employer, Team
+from .people import ContactPerson, Employee, Employer, EmployerChange, Team
 from .referral import Referral
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
 
@@ -19,6 +19,7 @@ __all__ = [
     "DeadlinePolicy",
     "Employee",
     "Employer",
+    "EmployerChange",
     "JournalEntry",
     "Notification",
     "OutboxMessage",

@@ -157,6 +157,8 @@ NOT_READS = {
     "phone:roster": "duty roster: staff names only", "phone:roster_set": "roster", "phone:roster_plan": "roster",
     "phone:swap_request": "roster", "phone:swap_answer": "roster", "phone:call_hand_over": "POST that redirects",
     "dashboard:index": "counts per consultant, no case data",
+    "cases:employer_lookup": "employer master data (CVR, name, address): no case data",
+    "cases:employer_edit": "employer master data and its change history: no case data",
     "mywork:home": "redirect to the user's start page", "mywork:followup_done": "POST that redirects",
     "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
