@@ -93,3 +93,10 @@ class EmployerContactFields(forms.Form):
             return None
         return ContactData(name=d["contact_name"], role=d["contact_role"], phone=d["contact_phone"],
                            email=d["contact_email"])
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A picker of staff that shows full names ("Mette Jensen"), as every other page does, not usernames."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .flags import FLAGS
 from .followups import Reason as FollowupReason
-from .formparts import EmployerContactFields
+from .formparts import EmployerContactFields, PersonChoiceField
 from .identifiers import validate_cpr
 from .models import Case, JournalEntry
 from .selectors import consultants_of, teams_of
@@ -56,7 +56,7 @@ class CaseCreateForm(EmployerContactFields, ScreeningFields):
     job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
 
     team = forms.ModelChoiceField(label=_("Team"), queryset=None)
-    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=None, required=False)
+    consultant = PersonChoiceField(label=_("Consultant"), queryset=None, required=False)
     source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
     first_contact_at = forms.DateTimeField(label=_("First contact"), widget=DATETIME_INPUT)
     first_absence_day = forms.DateField(
@@ -154,7 +154,7 @@ class ScreeningForm(ScreeningFields):
 
 
 class ReassignForm(forms.Form):
-    consultant = forms.ModelChoiceField(label=_("New consultant"), queryset=None)
+    consultant = PersonChoiceField(label=_("New consultant"), queryset=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args, case: Case, **kwargs):

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..formparts import clean_employer_contact
+from ..formparts import PersonChoiceField, clean_employer_contact
 from ..forms import DATE_INPUT, not_in_future
 from ..identifiers import validate_cpr, validate_cvr, validate_p_number
 from ..models import Referral
@@ -165,7 +165,7 @@ class EmployeeAnswerForm(AccessibleForm, forms.Form):
 
 
 class AcceptForm(forms.Form):
-    consultant = forms.ModelChoiceField(label=_("Consultant who takes the case"), queryset=None)
+    consultant = PersonChoiceField(label=_("Consultant who takes the case"), queryset=None)
 
     def __init__(self, *args, referral: Referral, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -148,3 +148,15 @@ def test_a_missing_cvr_is_completed_later(user):
                               p_number="")
     employer.refresh_from_db()
     assert employer.cvr == SCHOOL_CVR and not employer.cvr_missing
+
+
+def test_consultant_pickers_show_full_names_not_usernames(client, team, user):
+    make_user("konsulent3", team=team, first_name="Fatima", last_name="Ali")
+    client.force_login(user)
+    html = client.get(reverse("cases:create")).content.decode()
+    picker = html.split('name="consultant"')[1].split("</select>")[0]
+    assert "Fatima Ali" in picker and "konsulent3" not in picker
+    case = make_case(team=team, consultant=user)
+    html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    reassign = html.split('action="/sager/%s/tildel/"' % case.reference)[1].split("</select>")[0]
+    assert "Fatima Ali" in reassign and "konsulent3" not in reassign
