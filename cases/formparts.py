@@ -1,4 +1,5 @@
-"""One component for the employer and contact-person fields of the case, call and referral forms.
+"""One component for the employee fields and one for the employer and contact-person fields of the case,
+call and referral forms.
 
 The rules live here once: a CVR has a valid check digit; a known CVR needs nothing more (its name and
 address come from the master data and a form never renames it); an unknown CVR needs the employer's
@@ -12,9 +13,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .employers import EmployerData, employer_lookup, workplaces_of
-from .identifiers import normalise_digits, validate_cvr, validate_p_number
+from .identifiers import normalise_digits, validate_cpr, validate_cvr, validate_p_number
 from .models import Employer
-from .services import ContactData
+from .services import ContactData, EmployeeData
 
 EMPLOYER_FIELDS = ("cvr", "p_number", "employer_name", "employer_address")
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_phone", "contact_email")
@@ -35,6 +36,27 @@ def clean_employer_contact(form: forms.Form, data: dict, *, cvr_required: bool =
     if (data.get("contact_name") or "").strip() and not has_employer:
         form.add_error("employer_name", _("A contact person needs an employer: give the CVR number or the name."))
     return known
+
+
+class EmployeeFields(forms.Form):
+    """The employee as the case and call forms take them: CPR (format and a real birth date), name and
+    how to reach them. `employee_data()` builds what the services take."""
+
+    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
+    employee_name = forms.CharField(label=_("Employee's name"), max_length=200)
+    employee_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    employee_email = forms.EmailField(label=_("E-mail"), required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+
+    EMPLOYEE_FIELDS = ("cpr", "employee_name", "employee_phone", "employee_email", "job_title")
+
+    def clean_cpr(self):
+        return validate_cpr(self.cleaned_data["cpr"])
+
+    def employee_data(self) -> EmployeeData:
+        d = self.cleaned_data
+        return EmployeeData(cpr=d["cpr"], name=d["employee_name"], phone=d["employee_phone"],
+                            email=d["employee_email"], job_title=d["job_title"])
 
 
 class EmployerContactFields(forms.Form):

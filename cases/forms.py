@@ -10,11 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .flags import FLAGS
 from .followups import Reason as FollowupReason
-from .formparts import EmployerContactFields, PersonChoiceField
-from .identifiers import validate_cpr
+from .formparts import EmployeeFields, EmployerContactFields, PersonChoiceField
 from .models import Case, JournalEntry
 from .selectors import consultants_of, teams_of
-from .services import EmployeeData, Screening
+from .services import Screening
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -48,13 +47,7 @@ class ScreeningFields(forms.Form):
         )
 
 
-class CaseCreateForm(EmployerContactFields, ScreeningFields):
-    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
-    employee_name = forms.CharField(label=_("Employee's name"), max_length=200)
-    employee_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    employee_email = forms.EmailField(label=_("E-mail"), required=False)
-    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
-
+class CaseCreateForm(EmployeeFields, EmployerContactFields, ScreeningFields):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None)
     consultant = PersonChoiceField(label=_("Consultant"), queryset=None, required=False)
     source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
@@ -84,7 +77,7 @@ class CaseCreateForm(EmployerContactFields, ScreeningFields):
                 self.initial.setdefault("team", first_team.pk)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset(_("Employee"), "cpr", "employee_name", "employee_phone", "employee_email", "job_title"),
+            Fieldset(_("Employee"), *self.EMPLOYEE_FIELDS),
             HTML('{% include "cases/partials/employer_fields.html" %}'),
             Fieldset(_("Case"), "source", "first_contact_at", "first_absence_day", "team", "consultant",
                      "functional_limitations", "health_note"),
@@ -96,9 +89,6 @@ class CaseCreateForm(EmployerContactFields, ScreeningFields):
             ),
             Submit("submit", _("Open case")),
         )
-
-    def clean_cpr(self):
-        return validate_cpr(self.cleaned_data["cpr"])
 
     def clean_first_contact_at(self):
         value = self.cleaned_data["first_contact_at"]
@@ -116,10 +106,7 @@ class CaseCreateForm(EmployerContactFields, ScreeningFields):
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
         return {
-            "employee": EmployeeData(
-                cpr=d["cpr"], name=d["employee_name"], phone=d["employee_phone"], email=d["employee_email"],
-                job_title=d["job_title"],
-            ),
+            "employee": self.employee_data(),
             "employer": self.employer_data(),
             "contact": self.contact_data(),
             "team": d["team"],

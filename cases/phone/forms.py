@@ -10,11 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..formparts import EmployerContactFields
+from ..formparts import EmployeeFields, EmployerContactFields
 from ..forms import DATE_INPUT, DATETIME_INPUT, not_in_future
-from ..identifiers import validate_cpr
 from ..models import DutyShift, PhoneCall
-from ..services import EmployeeData
 
 User = get_user_model()
 
@@ -110,14 +108,10 @@ class CallForm(forms.Form):
         self.helper.add_input(Submit("log", _("Log the call")))
 
 
-class CallCaseForm(EmployerContactFields):
+class CallCaseForm(EmployeeFields, EmployerContactFields):
     """The few facts needed to open a case from a call; the rest is filled in on the case. The employer
     and contact fields are the shared component: an employer without a CVR is kept as typed."""
 
-    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
-    employee_name = forms.CharField(label=_("Employee's name"), max_length=200)
-    employee_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     first_absence_day = forms.DateField(label=_("First absence day"), required=False, widget=DATE_INPUT,
                                         validators=[not_in_future])
 
@@ -126,19 +120,15 @@ class CallCaseForm(EmployerContactFields):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Fieldset(_("Employee"), "cpr", "employee_name", "employee_phone", "job_title", "first_absence_day"),
+            Fieldset(_("Employee"), *self.EMPLOYEE_FIELDS, "first_absence_day"),
             HTML('{% include "cases/partials/employer_fields.html" %}'),
         )
         self.helper.add_input(Submit("open", _("Open case")))
 
-    def clean_cpr(self):
-        return validate_cpr(self.cleaned_data["cpr"])
-
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "employee": EmployeeData(cpr=data["cpr"], name=data["employee_name"], phone=data["employee_phone"],
-                                     job_title=data["job_title"]),
+            "employee": self.employee_data(),
             "employer": self.employer_data(),
             "contact": self.contact_data(),
             "first_absence_day": data["first_absence_day"],

@@ -160,3 +160,15 @@ def test_consultant_pickers_show_full_names_not_usernames(client, team, user):
     html = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     reassign = html.split('action="/sager/%s/tildel/"' % case.reference)[1].split("</select>")[0]
     assert "Fatima Ali" in reassign and "konsulent3" not in reassign
+
+
+def test_the_call_form_has_the_same_rules_as_the_case_form(client, team, user):
+    """One component: the call form refuses a contact without an employer and a bad CVR, like the case form."""
+    call = phone.call_log(actor=user, team=team, caller_type="employer", summary="Lone ringer", settled=False)
+    client.force_login(user)
+    html = client.post(reverse("phone:call_case", args=[call.pk]), {
+        "cpr": next_cpr(), "employee_name": "Søren Østergård", "contact_name": "Lone Madsen"}).content.decode()
+    assert "En kontaktperson skal høre til en arbejdsgiver" in html
+    html = client.post(reverse("phone:call_case", args=[call.pk]), {
+        "cpr": next_cpr(), "employee_name": "Søren Østergård", "cvr": BAD_CVR}).content.decode()
+    assert "CVR-nummerets kontrolciffer passer ikke" in html and not Case.objects.exists()
