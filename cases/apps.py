@@ -41,3 +41,4 @@ class CasesConfig(AppConfig):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="cases.ensure_defaults")
         from . import tasks  # noqa: F401  (registers the outbox's "send now" kick with the notifications)
         from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)
+        from .dashboard import tasks as _dashboard_tasks  # noqa: F401  (registers the morning mail task)

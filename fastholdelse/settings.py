@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -222,6 +223,9 @@ DEADLINE_SWEEP_SECONDS = float(os.environ.get("DEADLINE_SWEEP_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": DEADLINE_SWEEP_SECONDS},
     "send-outbox": {"task": "cases.tasks.send_outbox", "schedule": DEADLINE_SWEEP_SECONDS},
+    # "Mit arbejde" by mail for those who switched it on; the task skips holidays and closed days.
+    "morning-digest": {"task": "cases.dashboard.tasks.send_morning_digests",
+                       "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri")},
 }
 
 # --- Security (production mode) ----------------------------------------------------------------

@@ -27,7 +27,7 @@ from ..models import AccessLog, Case
 from ..roles import is_consultant, is_staff_member, is_team_lead
 from ..selectors import case_search, teams_of
 from ..web import apply_validation_error, staff_required
-from . import cache, mywork, selectors
+from . import cache, digest, mywork, selectors
 from .forms import BulkReassignForm, DashboardFilterForm, period_presets
 from .services import cases_reassign_bulk
 
@@ -252,9 +252,21 @@ def my_work(request):
     work = mywork.my_work(request.user)
     # The page names employees, meetings and the consultant's own notes on cases: one read per page.
     read_record(user=request.user, purpose=PURPOSE_CASEWORK, detail="mit arbejde")
+    profile = getattr(request.user, "consultant_profile", None)
     return render(request, "cases/dashboard/mywork.html", {
         "work": work, "counts": work.counts, "is_team_lead": is_team_lead(request.user),
+        "digest_on": bool(profile and profile.morning_digest),
     })
+
+
+@login_required
+@staff_required
+@require_POST
+def digest_toggle(request):
+    on = request.POST.get("on") == "1"
+    digest.digest_set(user=request.user, on=on)
+    messages.success(request, _("The morning mail is switched on.") if on else _("The morning mail is switched off."))
+    return redirect("mywork:index")
 
 
 @login_required

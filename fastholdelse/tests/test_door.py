@@ -160,6 +160,7 @@ NOT_READS = {
     "cases:employer_lookup": "employer master data (CVR, name, address): no case data",
     "cases:employer_edit": "employer master data and its change history: no case data",
     "mywork:home": "redirect to the user's start page", "mywork:followup_done": "POST that redirects",
+    "mywork:digest_toggle": "the user's own mail setting (POST that redirects)",
     "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",

@@ -211,3 +211,44 @@ def test_a_consultant_lands_on_my_work_and_a_team_lead_on_the_overview(client, d
 def test_a_swap_answered_leaves_the_list(day):
     ShiftSwap.objects.filter(pk=day.swap.pk).update(state=ShiftSwap.State.DECLINED)
     assert my_work(day.user).swaps == []
+
+
+# --- the morning mail ----------------------------------------------------------------------------
+
+
+def test_the_morning_mail_goes_to_those_who_switched_it_on_once_a_working_day(client, day):
+    from cases.dashboard.digest import digests_send
+    from cases.models import OutboxMessage
+
+    client.force_login(day.user)
+    assert client.post(reverse("mywork:digest_toggle"), {"on": "1"}).status_code == 302
+    assert "Slå morgenmailen fra" in client.get(reverse("mywork:index")).content.decode()
+    assert digests_send() == 1  # Monday 08:00; the colleague did not switch it on
+    assert digests_send() == 1 and OutboxMessage.objects.filter(dedup_key__startswith="morning-digest").count() == 1
+    mail = OutboxMessage.objects.get(dedup_key__startswith="morning-digest")
+    assert mail.to == [day.user.email]
+    assert "Overskredet: 1" in mail.text and "/mit-arbejde/#overdue" in mail.text
+    assert mail.subject == "Mit arbejde 30/11: 1 overskredet, 1 møder i dag"
+    # Counts and links only: no citizen's name, no reference, no note.
+    for secret in (day.case.employee.name, day.case.reference, "attest", "Lone Madsen"):
+        assert secret not in mail.text and secret not in mail.subject
+
+
+def test_no_morning_mail_on_a_weekend_or_a_holiday_or_when_switched_off(day):
+    from cases.dashboard.digest import digest_set, digests_send
+
+    digest_set(user=day.user, on=True)
+    assert digests_send(now=datetime(2026, 12, 5, 7, 30, tzinfo=CPH)) == 0  # Saturday
+    assert digests_send(now=datetime(2026, 12, 25, 7, 30, tzinfo=CPH)) == 0  # Christmas Day
+    digest_set(user=day.user, on=False)
+    assert digests_send() == 0
+
+
+def test_the_morning_mail_is_scheduled_at_half_past_seven_on_weekdays(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["morning-digest"]
+    assert schedule["task"] == "cases.dashboard.tasks.send_morning_digests"
+    assert schedule["schedule"].hour == {7} and schedule["schedule"].minute == {30}
+    assert schedule["schedule"].day_of_week == {1, 2, 3, 4, 5}
+    from celery import current_app
+
+    assert "cases.dashboard.tasks.send_morning_digests" in current_app.tasks
