@@ -53,3 +53,4 @@ class CasesConfig(AppConfig):
         from . import tasks  # noqa: F401  (registers the outbox's "send now" kick with the notifications)
         from .channel import checks as channel_checks  # noqa: F401  (registers the channel's deploy checks)
         from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)
+        from .dashboard import tasks as _dashboard_tasks  # noqa: F401  (registers the morning mail task)

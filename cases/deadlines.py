@@ -207,7 +207,8 @@ def deadline_time_left(deadline: Deadline, now: datetime | None = None) -> timed
 
 
 # Clocks that no other part of the product meets: the consultant records when they were met.
-MANUALLY_MET = (Kind.INFORMATION_FORM, Kind.ABSENCE_CONVERSATION, Kind.ORDINARY_FOLLOW_UP, Kind.FAST_TRACK)
+MANUALLY_MET = (Kind.INFORMATION_FORM, Kind.ABSENCE_CONVERSATION, Kind.ORDINARY_FOLLOW_UP, Kind.FAST_TRACK,
+                Kind.FOLLOW_UP_TASK)
 
 
 def deadline_record_met(*, deadline: Deadline, actor, at: datetime, note: str = "") -> Deadline:

@@ -53,18 +53,30 @@ def _with_deadline(condition: Q) -> Q:
     return Q(pk__in=Deadline.objects.filter(condition).values("case_id"))
 
 
+# The flags that are decided by a deadline row (the rest by the case row itself).
+DEADLINE_FLAGS = ("overdue", "due_today", "due_week")
+
+
+def deadline_flag_q(flag: str, *, now: datetime | None = None) -> Q:
+    """The condition on one Deadline row for a deadline flag: the team overview counts the cases
+    having such a row, "Mit arbejde" lists the rows themselves. Paused clocks are never due."""
+    now = now or timezone.now()
+    if flag == "overdue":
+        return Q(state=Deadline.State.BREACHED) | Q(state=Deadline.State.OPEN, due_at__lt=now)
+    if flag == "due_today":
+        _start, tomorrow = day_bounds(now)
+        return Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=tomorrow)
+    if flag == "due_week":
+        return Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=week_end(now))
+    raise ValueError(f"unknown deadline flag {flag!r}")
+
+
 def flag_q(flag: str, *, now: datetime | None = None) -> Q:
     """The condition for one card. Only open cases count; paused clocks are never due."""
     now = now or timezone.now()
     open_case = Q(status=Case.Status.OPEN)
-    if flag == "overdue":
-        overdue = Q(state=Deadline.State.BREACHED) | Q(state=Deadline.State.OPEN, due_at__lt=now)
-        return open_case & _with_deadline(overdue)
-    if flag == "due_today":
-        _start, tomorrow = day_bounds(now)
-        return open_case & _with_deadline(Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=tomorrow))
-    if flag == "due_week":
-        return open_case & _with_deadline(Q(state=Deadline.State.OPEN, due_at__gte=now, due_at__lt=week_end(now)))
+    if flag in DEADLINE_FLAGS:
+        return open_case & _with_deadline(deadline_flag_q(flag, now=now))
     if flag == "unassigned":
         return open_case & Q(consultant__isnull=True)
     if flag == "untouched":

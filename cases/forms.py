@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .flags import FLAGS
-from .identifiers import looks_like_cpr, validate_cpr, validate_cvr, validate_p_number
+from .followups import Reason as FollowupReason
+from .formparts import EmployeeFields, EmployerContactFields, PersonChoiceField
+from .identifiers import looks_like_cpr
 from .models import Case, JournalEntry
 from .selectors import consultants_of, teams_of
-from .services import ContactData, EmployeeData, EmployerData, Screening
+from .services import Screening
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -46,24 +48,9 @@ class ScreeningFields(forms.Form):
         )
 
 
-class CaseCreateForm(ScreeningFields):
-    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
-    employee_name = forms.CharField(label=_("Employee's name"), max_length=200)
-    employee_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    employee_email = forms.EmailField(label=_("E-mail"), required=False)
-    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
-
-    cvr = forms.CharField(label=_("CVR number"), max_length=8, required=False)
-    p_number = forms.CharField(label=_("P-number (workplace)"), max_length=10, required=False)
-    employer_name = forms.CharField(label=_("Employer's name"), max_length=200, required=False)
-    employer_address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
-    contact_role = forms.CharField(label=_("Role"), max_length=100, required=False)
-    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    contact_email = forms.EmailField(label=_("E-mail"), required=False)
-
+class CaseCreateForm(EmployeeFields, EmployerContactFields, ScreeningFields):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None)
-    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=None, required=False)
+    consultant = PersonChoiceField(label=_("Consultant"), queryset=None, required=False)
     source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
     first_contact_at = forms.DateTimeField(label=_("First contact"), widget=DATETIME_INPUT)
     first_absence_day = forms.DateField(
@@ -91,11 +78,8 @@ class CaseCreateForm(ScreeningFields):
                 self.initial.setdefault("team", first_team.pk)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Fieldset(_("Employee"), "cpr", "employee_name", "employee_phone", "employee_email", "job_title"),
-            Fieldset(
-                _("Employer"), "cvr", "p_number", "employer_name", "employer_address",
-                "contact_name", "contact_role", "contact_phone", "contact_email",
-            ),
+            Fieldset(_("Employee"), *self.EMPLOYEE_FIELDS),
+            HTML('{% include "cases/partials/employer_fields.html" %}'),
             Fieldset(_("Case"), "source", "first_contact_at", "first_absence_day", "team", "consultant",
                      "functional_limitations", "health_note"),
             Fieldset(
@@ -107,16 +91,6 @@ class CaseCreateForm(ScreeningFields):
             Submit("submit", _("Open case")),
         )
 
-    def clean_cpr(self):
-        return validate_cpr(self.cleaned_data["cpr"])
-
-    def clean_cvr(self):
-        value = self.cleaned_data["cvr"]
-        return validate_cvr(value) if value.strip() else ""
-
-    def clean_p_number(self):
-        return validate_p_number(self.cleaned_data["p_number"])
-
     def clean_first_contact_at(self):
         value = self.cleaned_data["first_contact_at"]
         if value and value > timezone.now() + timedelta(minutes=5):
@@ -124,11 +98,7 @@ class CaseCreateForm(ScreeningFields):
         return value
 
     def clean(self):
-        data = super().clean()
-        if data.get("cvr") and not data.get("employer_name"):
-            self.add_error("employer_name", _("Give the employer's name."))
-        if (data.get("employer_name") or data.get("contact_name")) and not data.get("cvr") and "cvr" not in self.errors:
-            self.add_error("cvr", _("Give the employer's CVR number."))
+        data = super().clean()  # the employer and contact rules: cases.formparts
         consultant, team = data.get("consultant"), data.get("team")
         if consultant and team and not (team.members.filter(pk=consultant.pk).exists() or team.leads.filter(pk=consultant.pk).exists()):
             self.add_error("consultant", _("The consultant is not on the chosen team."))
@@ -137,16 +107,9 @@ class CaseCreateForm(ScreeningFields):
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
         return {
-            "employee": EmployeeData(
-                cpr=d["cpr"], name=d["employee_name"], phone=d["employee_phone"], email=d["employee_email"],
-                job_title=d["job_title"],
-            ),
-            "employer": EmployerData(
-                cvr=d["cvr"], name=d["employer_name"], address=d["employer_address"], p_number=d["p_number"]
-            ) if d["cvr"] else None,
-            "contact": ContactData(
-                name=d["contact_name"], role=d["contact_role"], phone=d["contact_phone"], email=d["contact_email"]
-            ) if d["contact_name"] else None,
+            "employee": self.employee_data(),
+            "employer": self.employer_data(),
+            "contact": self.contact_data(),
             "team": d["team"],
             "consultant": d["consultant"],
             "source": d["source"],
@@ -195,7 +158,7 @@ class ScreeningForm(ScreeningFields):
 
 
 class ReassignForm(forms.Form):
-    consultant = forms.ModelChoiceField(label=_("New consultant"), queryset=None)
+    consultant = PersonChoiceField(label=_("New consultant"), queryset=None)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -333,3 +296,35 @@ class InformationFormSentForm(forms.Form):
 
 
 DEADLINE_ACTION_FORMS = {"pause": DeadlinePauseForm, "extend": DeadlineExtendForm, "met": DeadlineMetForm}
+
+
+class FollowupTaskForm(forms.Form):
+    """The consultant's own follow-up task (huskelapp) on a case."""
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "---------")] + list(FollowupReason.choices))
+    due_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="followup", **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Choose a reason.")
+        self.fields["due_on"].error_messages["required"] = _("Give the date.")
+
+
+class EmployerEditForm(forms.Form):
+    """The explicit edit of an employer's master data (the service keeps the history)."""
+
+    name = forms.CharField(label=_("Employer's name"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    cvr = forms.CharField(label=_("CVR number"), max_length=10, required=False)
+    p_number = forms.CharField(label=_("P-number (workplace)"), max_length=12, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = _("Give the employer's name.")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save the employer")))
+
+
+class EmployerLookupForm(EmployerContactFields):
+    """The employer fields alone, bound to what the CVR lookup (htmx) sends."""

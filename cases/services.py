@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from . import deadlines, notifications
 from .audit import access_record as access_record  # re-exported: callers have always found it here
 from .audit import event_record as event_record
-from .identifiers import normalise_digits, validate_cpr, validate_cvr
+from .employers import EmployerData as EmployerData  # re-exported: the forms build it from here
+from .employers import employer_for_case
+from .identifiers import validate_cpr
 from .models import Case, ContactPerson, Employee, Employer, JournalEntry, Team
 
 # --- people --------------------------------------------------------------------------------------
@@ -31,14 +33,6 @@ class EmployeeData:
     phone: str = ""
     email: str = ""
     job_title: str = ""
-
-
-@dataclass
-class EmployerData:
-    cvr: str
-    name: str
-    address: str = ""
-    p_number: str = ""
 
 
 @dataclass
@@ -62,19 +56,6 @@ def employee_upsert(*, data: EmployeeData) -> Employee:
                 setattr(employee, field, value)
         employee.save()
     return employee
-
-
-def employer_upsert(*, data: EmployerData) -> Employer:
-    cvr = validate_cvr(data.cvr)
-    p_number = normalise_digits(data.p_number)
-    employer, created = Employer.objects.get_or_create(
-        cvr=cvr, p_number=p_number, defaults={"name": data.name, "address": data.address}
-    )
-    if not created and (data.name and data.name != employer.name or data.address and data.address != employer.address):
-        employer.name = data.name or employer.name
-        employer.address = data.address or employer.address
-        employer.save(update_fields=["name", "address"])
-    return employer
 
 
 def contact_upsert(*, employer: Employer, data: ContactData | None) -> ContactPerson | None:
@@ -154,7 +135,7 @@ def case_open(
             {"cpr": _("This person already has an open case (%(ref)s). Use that case instead.") % {"ref": existing.reference}},
             code="open_case_exists",
         )
-    firm = employer_upsert(data=employer) if employer and employer.cvr else None
+    firm = employer_for_case(data=employer, actor=actor) if employer and (employer.cvr or employer.name) else None
     case = Case(
         reference="",
         employee=person,

@@ -12,6 +12,8 @@ urlpatterns = [
     path("notifikationer/", views.notification_list, name="notifications"),
     path("notifikationer/laest/", views.notifications_read_all, name="notifications_read_all"),
     path("notifikationer/<int:pk>/", views.notification_open, name="notification_open"),
+    path("arbejdsgivere/opslag/", views.employer_lookup, name="employer_lookup"),
+    path("arbejdsgivere/<int:pk>/", views.employer_edit, name="employer_edit"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/rediger/", views.case_edit, name="edit"),
     path("<str:reference>/cpr/", views.case_reveal_cpr, name="reveal_cpr"),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("<str:reference>/luk/", views.case_close, name="close"),
     path("<str:reference>/genaabn/", views.case_reopen, name="reopen"),
     path("<str:reference>/journal/", views.journal_add, name="journal_add"),
+    path("<str:reference>/huskelapp/", views.followup_add, name="followup_add"),
     path("<str:reference>/oplysningsskema/", views.information_form_sent, name="information_form_sent"),
     path("<str:reference>/frister/<int:pk>/<slug:action>/", views.deadline_action, name="deadline_action"),
 ]

@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import deadlines, services
+from . import deadlines, employers, followups, services
 from .access import access_log_of, case_for_change, case_for_reading, read_record
 from .cpr import CprRevealForm, referrals_for_cpr
 from .flags import parse_at
@@ -24,6 +25,9 @@ from .forms import (
     CaseEditForm,
     CaseFilterForm,
     CloseForm,
+    EmployerEditForm,
+    EmployerLookupForm,
+    FollowupTaskForm,
     InformationFormSentForm,
     JournalForm,
     ReassignForm,
@@ -31,7 +35,7 @@ from .forms import (
     ScreeningForm,
 )
 from .identifiers import looks_like_cpr, validate_cpr
-from .models import AccessLog, Case, Deadline, Employee, Notification
+from .models import AccessLog, Case, Deadline, Employee, Employer, Notification
 from .notifications import notifications_mark_read
 from .roles import role_label
 from .selectors import case_search
@@ -143,6 +147,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "case": case,
         "deadline_rows": _deadline_rows(case, extra.pop("deadline_failed", None)),
         "info_form_sent_form": InformationFormSentForm(),
+        "followup_form": FollowupTaskForm(),
         "events": case.events.select_related("actor")[:200],
         "journal": case.journal_entries.select_related("author")[:200],
         "journal_form": JournalForm(),
@@ -227,6 +232,17 @@ def case_edit(request, reference):
     return render_read(request, "cases/case_form.html", {
         "form": form, "case": case, "title": _("Edit case %(ref)s") % {"ref": case.reference}},
         status=400 if request.method == "POST" else 200, case=case, detail="rediger")
+
+
+@login_required
+@staff_required
+def followup_add(request, reference):
+    return _case_form_view(
+        request, reference,
+        form_factory=lambda case, data: FollowupTaskForm(data),
+        handle=lambda case, form: followups.followup_task_set(case=case, actor=request.user, **form.cleaned_data),
+        template_key="followup_form", success_message=_("Follow-up task set."),
+    )
 
 
 @login_required
@@ -417,3 +433,47 @@ def notifications_read_all(request):
     count = notifications_mark_read(user=request.user)
     messages.success(request, _("%(n)s notifications marked as read.") % {"n": count})
     return redirect("cases:notifications")
+
+
+# --- employers (master data: no case data, so no read log) ---------------------------------------
+
+
+@login_required
+@staff_required
+def employer_lookup(request):
+    """htmx, when the CVR field is left: a known CVR fills in (and locks) the name and address; a bad
+    check digit gets its message. Fields the user is typing in are only replaced when they were locked
+    by an earlier lookup, so nothing typed is lost."""
+    data = request.GET.copy()
+    form = EmployerLookupForm(data)
+    form.is_valid()
+    known = form.employer_known()
+    if not known and data.get("employer_known"):
+        # Another CVR than the locked employer's: free the fields, without the old firm's name in them.
+        data["employer_name"], data["employer_address"] = "", ""
+    context = {"form": form, "known": known, "lookup_errors": form.errors.get("cvr") or form.errors.get("p_number"),
+               "oob": True}
+    parts = [render_to_string("cases/partials/employer_lookup.html", context, request=request)]
+    if known or request.GET.get("employer_known"):
+        parts.append(render_to_string("cases/partials/employer_name_address.html", context, request=request))
+    return HttpResponse("".join(parts))
+
+
+@login_required
+@staff_required
+def employer_edit(request, pk):
+    employer = get_object_or_404(Employer, pk=pk)
+    initial = {"name": employer.name, "address": employer.address, "cvr": employer.cvr, "p_number": employer.p_number}
+    form = EmployerEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employers.employer_update(employer=employer, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Employer saved."))
+            return redirect("cases:employer_edit", pk=employer.pk)
+    return render(request, "cases/employer_edit.html", {
+        "employer": employer, "form": form, "history": employer.changes.select_related("actor")[:100],
+        "case_count": employer.cases.count(),
+    }, status=400 if request.method == "POST" else 200)

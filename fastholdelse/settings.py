@@ -165,7 +165,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:list"
+LOGIN_REDIRECT_URL = "mywork:home"  # a consultant lands on "Mit arbejde"
 LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
@@ -300,6 +300,9 @@ CELERY_BEAT_SCHEDULE = {
     "send-outbox": {"task": "cases.tasks.send_outbox", "schedule": DEADLINE_SWEEP_SECONDS},
     # Nightly, Europe/Copenhagen (CELERY_TIMEZONE).
     "retention": {"task": "cases.tasks.retention_run", "schedule": crontab(hour=2, minute=30)},
+    # "Mit arbejde" by mail for those who switched it on; the task skips holidays and closed days.
+    "morning-digest": {"task": "cases.dashboard.tasks.send_morning_digests",
+                       "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri")},
 }
 
 # --- Security (production mode) ----------------------------------------------------------------

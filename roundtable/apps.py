@@ -24,12 +24,15 @@ class RoundtableConfig(AppConfig):
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="roundtable.ensure_defaults")
         from cases.channel import documents
         from cases.ports import meetings
+        from cases.ports.mywork import register_meetings_provider
         from cases.retention import register_case_anonymiser
 
         from .citizen import KIND, minutes_document
         from .port import RoundtableMeetings
+        from .port_mywork import MyWorkMeetings
         from .retention import meetings_anonymise
 
-        meetings.register(RoundtableMeetings())
+        meetings.register(RoundtableMeetings())  # the case page and the employer's status page
+        register_meetings_provider(MyWorkMeetings())  # "Mit arbejde"
         documents.register(KIND, minutes_document)
         register_case_anonymiser(meetings_anonymise)  # the retention job anonymises the meetings too

@@ -153,3 +153,24 @@ def seed_meetings(ctx: DemoContext) -> None:
 
 
 DEMO_STEPS = [seed_meetings]
+
+
+def seed_my_work_meetings(ctx: DemoContext) -> None:
+    """Journey 8: Mette's Monday on her phone: two meetings today (the employer and the employee have
+    answered one; the union representative has not answered the other) and one tomorrow."""
+    mette = ctx.users["konsulent"]
+    mine = [case for case in ctx.cases if case.is_open and case.consultant_id == mette.pk]
+    busy = set(Meeting.objects.filter(state__in=(Meeting.State.INVITED, Meeting.State.MOVED)).values_list("case_id", flat=True))
+    free = [case for case in mine if case.pk not in busy] or mine
+    if len(free) < 2:
+        return
+    school = _book(free[0], mette, when=_at(0, 10))
+    for participant in school.participants.exclude(role=Participant.Role.CONSULTANT):
+        services.participant_answer(participant=participant, answer=Participant.Answer.COMING)
+    _book(free[1], mette, when=_at(0, 13, 30), place="Lageret, Industrivej 40, 6000 Kolding", extra=(
+        services.ParticipantData(role=Participant.Role.UNION, name="Jesper Lund", email="jesper@3f.example",
+                                 title="tillidsrepræsentant, 3F"),))
+    _book(free[2] if len(free) > 2 else free[0], mette, when=_at(1, 9))
+
+
+DEMO_STEPS.append(seed_my_work_meetings)

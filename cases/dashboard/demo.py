@@ -132,3 +132,26 @@ def seed_dashboard_cards(ctx) -> None:
 
 
 DASHBOARD_DEMO_STEPS = [seed_consultant_targets, seed_phone_roster, seed_phone_calls, seed_dashboard_cards]
+
+
+def seed_my_work(ctx) -> None:
+    """Journey 8: Mette's own clocks in every bucket of "Mit arbejde" (overdue, due today, due this week)
+    and her huskelapp; the waiting call, referral and swap come from the steps around it."""
+    from .. import followups
+
+    mette = ctx.users["konsulent"]
+    mine = [case for case in ctx.cases if case.status == Case.Status.OPEN and case.consultant_id == mette.pk]
+    if not mine:
+        return
+    now = timezone.now()
+    end_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time(23, 30)))
+    deadlines.deadline_open(case=mine[0], kind=Kind.AGREEMENT_ITEM, start=now - timedelta(days=5),
+                            actor=mette, title="Lægeerklæring fra egen læge", owner=mette,
+                            due_at=now - timedelta(days=1))
+    deadlines.deadline_open(case=mine[-1], kind=Kind.AGREEMENT_ITEM, start=now, actor=mette, owner=mette,
+                            title="Ring til arbejdsgiveren om gårdvagterne", due_at=max(end_of_today, now + timedelta(minutes=30)))
+    followups.followup_task_set(case=mine[len(mine) // 2], actor=mette, reason=followups.Reason.CONTACT_EMPLOYEE,
+                                due_on=timezone.localdate() + timedelta(days=2), note="Hør hvordan første uge gik")
+
+
+DASHBOARD_DEMO_STEPS.append(seed_my_work)

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..formparts import PersonChoiceField
 from ..forms import DATE_INPUT
 from ..roles import is_admin
 from .selectors import Period, consultants_for, teams_led_by
@@ -31,7 +32,7 @@ def period_presets(today: date) -> list[tuple[str, date, date]]:
 
 class DashboardFilterForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Team"), queryset=None, required=False, empty_label=_("All my teams"))
-    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=None, required=False, empty_label=_("All"))
+    consultant = PersonChoiceField(label=_("Consultant"), queryset=None, required=False, empty_label=_("All"))
     start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
 
@@ -79,7 +80,7 @@ class BulkReassignForm(forms.Form):
         label=_("Cases"), queryset=None, widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one case.")},
     )
-    consultant = forms.ModelChoiceField(
+    consultant = PersonChoiceField(
         label=_("New consultant"), queryset=None, error_messages={"required": _("Choose the new consultant.")}
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)

@@ -10,21 +10,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from ..access import PURPOSE_TEAM_MANAGEMENT, read_record
+from .. import followups
+from ..access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT, read_record
 from ..flags import FLAGS, parse_at
 from ..forms import CaseFilterForm
 from ..models import AccessLog, Case
-from ..roles import is_team_lead
+from ..roles import is_consultant, is_staff_member, is_team_lead
 from ..selectors import case_search, teams_of
-from ..web import apply_validation_error
-from . import cache, selectors
+from ..web import apply_validation_error, staff_required
+from . import cache, digest, mywork, selectors
 from .forms import BulkReassignForm, DashboardFilterForm, period_presets
 from .services import cases_reassign_bulk
 
@@ -232,3 +235,57 @@ def reassign(request):
 
 
 
+
+
+# --- Mit arbejde: the consultant's start page ----------------------------------------------------
+
+
+@login_required
+def home(request):
+    """Where "/" and the login lead: a consultant's own day; a team lead who takes no cases, the overview."""
+    if is_team_lead(request.user) and not is_consultant(request.user):
+        return redirect("dashboard:index")
+    if is_staff_member(request.user):
+        return redirect("mywork:index")
+    return redirect("cases:list")
+
+
+@login_required
+@staff_required
+def my_work(request):
+    work = mywork.my_work(request.user)
+    # The page names employees, meetings and the consultant's own notes on cases: one read per page.
+    read_record(user=request.user, purpose=PURPOSE_CASEWORK, detail="mit arbejde")
+    profile = getattr(request.user, "consultant_profile", None)
+    return render(request, "cases/dashboard/mywork.html", {
+        "work": work, "counts": work.counts, "is_team_lead": is_team_lead(request.user),
+        "digest_on": bool(profile and profile.morning_digest),
+    })
+
+
+@login_required
+@staff_required
+@require_POST
+def digest_toggle(request):
+    on = request.POST.get("on") == "1"
+    digest.digest_set(user=request.user, on=on)
+    messages.success(request, _("The morning mail is switched on.") if on else _("The morning mail is switched off."))
+    return redirect("mywork:index")
+
+
+@login_required
+@staff_required
+@require_POST
+def followup_done(request, pk):
+    """A huskelapp marked as done from "Mit arbejde" or the case page: only the owner's own task."""
+    deadline = get_object_or_404(mywork.my_clocks(request.user).filter(kind=followups.KIND, owner=request.user), pk=pk)
+    try:
+        followups.followup_task_done(deadline=deadline, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Follow-up task marked as done."))
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("mywork:index")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..accessible_forms import AccessibleForm
+from ..formparts import PersonChoiceField, clean_employer_contact
 from ..forms import DATE_INPUT, not_in_future
 from ..identifiers import validate_cpr, validate_cvr, validate_p_number
 from ..models import Referral
@@ -100,6 +101,7 @@ class ReferralForm(AccessibleForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        clean_employer_contact(self, data, cvr_required=True)  # the rules shared with the case and call forms
         if data.get("absence_conversation_held") and not data.get("absence_conversation_on"):
             self.add_error("absence_conversation_on", _("Give the date of the absence conversation."))
         first, held_on = data.get("first_absence_day"), data.get("absence_conversation_on")
@@ -140,7 +142,7 @@ class EmployeeAnswerForm(AccessibleForm, forms.Form):
 
 
 class AcceptForm(forms.Form):
-    consultant = forms.ModelChoiceField(label=_("Consultant who takes the case"), queryset=None)
+    consultant = PersonChoiceField(label=_("Consultant who takes the case"), queryset=None)
 
     def __init__(self, *args, referral: Referral, user, **kwargs):
         super().__init__(*args, **kwargs)

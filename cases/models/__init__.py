@@ -5,7 +5,7 @@ from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
 from .notifications import Notification, OutboxMessage
-from .people import ContactPerson, Employee, Employer, Team
+from .people import ContactPerson, Employee, Employer, EmployerChange, Team
 from .referral import Referral
 from .retention import RetentionRun
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
@@ -22,6 +22,7 @@ __all__ = [
     "DeadlinePolicy",
     "Employee",
     "Employer",
+    "EmployerChange",
     "JournalEntry",
     "Notification",
     "OneTimeCode",

@@ -25,6 +25,7 @@ class DeadlinePolicy(models.Model):
         INFORMATION_FORM = "information_form", _("information form answer")
         AGREEMENT_ITEM = "agreement_item", _("agreement item")
         WISHED_ROUNDTABLE = "wished_roundtable", _("roundtable at the employer's wish")
+        FOLLOW_UP_TASK = "follow_up_task", _("follow-up task (huskelapp)")
 
     class Start(models.TextChoices):
         FIRST_CONTACT = "first_contact", _("first contact / referral received")

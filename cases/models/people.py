@@ -35,7 +35,11 @@ class Team(models.Model):
 
 
 class Employer(models.Model):
-    cvr = models.CharField(_("CVR number"), max_length=8, validators=[validate_cvr], db_index=True)
+    """Master data: one row per workplace (CVR + P-number). A case form finds it by CVR and never
+    renames it; changes go through `cases.employers.employer_update`, which keeps the history.
+    An employer typed on the phone without a CVR is kept as typed, with `cvr` empty ("CVR mangler")."""
+
+    cvr = models.CharField(_("CVR number"), max_length=8, blank=True, validators=[validate_cvr], db_index=True)
     p_number = models.CharField(_("P-number"), max_length=10, blank=True, validators=[validate_p_number])
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -44,10 +48,35 @@ class Employer(models.Model):
         ordering = ["name"]
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
-        constraints = [models.UniqueConstraint(fields=["cvr", "p_number"], name="employer_cvr_pnumber_unique")]
+        constraints = [models.UniqueConstraint(fields=["cvr", "p_number"], condition=~models.Q(cvr=""),
+                                               name="employer_cvr_pnumber_unique")]
 
     def __str__(self) -> str:
-        return f"{self.name} (CVR {self.cvr})"
+        return f"{self.name} (CVR {self.cvr})" if self.cvr else f"{self.name} ({_('CVR missing')})"
+
+    @property
+    def cvr_missing(self) -> bool:
+        return not self.cvr
+
+
+class EmployerChange(models.Model):
+    """Append-only history of an employer's master data: who changed what, from what, to what."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    summary = models.CharField(_("change"), max_length=300)
+    # {"field": [old, new], ...}
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("employer change")
+        verbose_name_plural = _("employer changes")
+
+    def __str__(self) -> str:
+        return self.summary
 
 
 class ContactPerson(models.Model):

@@ -22,6 +22,10 @@ class ConsultantProfile(models.Model):
     caseload_target = models.PositiveSmallIntegerField(
         _("caseload target"), default=FULL_TIME_HOURS, help_text=_("Open cases this consultant should carry.")
     )
+    morning_digest = models.BooleanField(
+        _("morning mail"), default=False,
+        help_text=_("A mail at 07:30 on working days with the counts of My work (no names, no health data)."),
+    )
 
     class Meta:
         verbose_name = _("consultant profile")

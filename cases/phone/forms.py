@@ -4,16 +4,15 @@ when something outside them is posted anyway."""
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..formparts import EmployeeFields, EmployerContactFields
 from ..forms import DATE_INPUT, DATETIME_INPUT, not_in_future
-from ..identifiers import validate_cpr, validate_cvr
 from ..models import DutyShift, PhoneCall
-from ..services import ContactData, EmployeeData, EmployerData
 
 User = get_user_model()
 
@@ -109,46 +108,29 @@ class CallForm(forms.Form):
         self.helper.add_input(Submit("log", _("Log the call")))
 
 
-class CallCaseForm(forms.Form):
-    """The few facts needed to open a case from a call; the rest is filled in on the case."""
+class CallCaseForm(EmployeeFields, EmployerContactFields):
+    """The few facts needed to open a case from a call; the rest is filled in on the case. The employer
+    and contact fields are the shared component: an employer without a CVR is kept as typed."""
 
-    cpr = forms.CharField(label=_("CPR number"), max_length=11, help_text=_("DDMMYY-SSSS"))
-    employee_name = forms.CharField(label=_("Employee's name"), max_length=200)
-    employee_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     first_absence_day = forms.DateField(label=_("First absence day"), required=False, widget=DATE_INPUT,
                                         validators=[not_in_future])
-    cvr = forms.CharField(label=_("CVR number"), max_length=8, required=False)
-    employer_name = forms.CharField(label=_("Employer's name"), max_length=200, required=False)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
-    contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Employee"), *self.EMPLOYEE_FIELDS, "first_absence_day"),
+            HTML('{% include "cases/partials/employer_fields.html" %}'),
+        )
         self.helper.add_input(Submit("open", _("Open case")))
-
-    def clean_cpr(self):
-        return validate_cpr(self.cleaned_data["cpr"])
-
-    def clean_cvr(self):
-        value = self.cleaned_data["cvr"]
-        return validate_cvr(value) if value else ""
-
-    def clean(self):
-        data = super().clean()
-        if data.get("cvr") and not data.get("employer_name"):
-            self.add_error("employer_name", _("Give the employer's name."))
-        return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "employee": EmployeeData(cpr=data["cpr"], name=data["employee_name"], phone=data["employee_phone"],
-                                     job_title=data["job_title"]),
-            "employer": EmployerData(cvr=data["cvr"], name=data["employer_name"]) if data["cvr"] else None,
-            "contact": ContactData(name=data["contact_name"], phone=data["contact_phone"]) if data["contact_name"] else None,
+            "employee": self.employee_data(),
+            "employer": self.employer_data(),
+            "contact": self.contact_data(),
             "first_absence_day": data["first_absence_day"],
         }
 

@@ -53,3 +53,20 @@ def make_case(*, team: Team, consultant=None, actor=None, cpr: str | None = None
         first_absence_day=kwargs.pop("first_absence_day", timezone.localdate() - timedelta(days=10)),
         **kwargs,
     )
+
+
+def make_referral(team: Team, *, cpr: str):
+    """A fast-track referral as the employer's public form submits it, waiting for the team."""
+    from cases.fasttrack import services as fasttrack
+
+    today = timezone.localdate()
+    return fasttrack.referral_submit(data={
+        "cvr": "13585628", "p_number": "", "employer_name": "Nordlys Lager & Logistik A/S",
+        "employer_address": "Industrivej 40, 6000 Kolding", "contact_name": "Hanne Ærenlund", "contact_role": "HR",
+        "contact_phone": "+45 70 20 30 40", "contact_email": "hanne@nordlys.example", "employee_name": "Kim Lager",
+        "employee_cpr": cpr, "employee_email": "", "employee_phone": "", "job_title": "lagermedarbejder",
+        "first_absence_day": today - timedelta(weeks=3), "expected_over_8_weeks": True,
+        "affected_functions": "Løft.", "affected_duration": "Tre uger.", "work_adapted": "Nej.",
+        "absence_conversation_held": False, "absence_conversation_on": None, "possibility_statement": False,
+        "adjustments_tried": "", "employee_told": True, "meeting_wishes": "",
+    })

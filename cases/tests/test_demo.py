@@ -29,6 +29,19 @@ def test_seed_demo_loads_every_feature_once(settings):
 
 
 @pytest.mark.django_db
+def test_seed_demo_fills_mettes_my_work(settings):
+    """Journey 8: every list of "Mit arbejde" has something for konsulent."""
+    from django.contrib.auth import get_user_model
+
+    from cases.dashboard.mywork import my_work
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    counts = my_work(get_user_model().objects.get(username="konsulent")).counts
+    assert all(counts.values()), counts
+
+
+@pytest.mark.django_db
 def test_seed_demo_refuses_outside_demo_mode(settings):
     from django.core.management.base import CommandError
 

@@ -103,6 +103,7 @@ READS = {
     "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", None),
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), None),
     "channel:contact": lambda w: (case_url("channel:contact", w), "case"),
+    "mywork:index": lambda w: (reverse("mywork:index"), None),
 }
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
@@ -113,6 +114,7 @@ RERENDERS = {
     "cases:close": lambda w: (case_url("cases:close", w), {"outcome": ""}, "case"),
     "cases:reopen": lambda w: (case_url("cases:reopen", w), {"reason": ""}, "case"),
     "cases:journal_add": lambda w: (case_url("cases:journal_add", w), {"text": ""}, "case"),
+    "cases:followup_add": lambda w: (case_url("cases:followup_add", w), {"followup-reason": ""}, "case"),
     "cases:information_form_sent": lambda w: (case_url("cases:information_form_sent", w), {"sent_at": ""}, "case"),
     "cases:deadline_action": lambda w: (case_url("cases:deadline_action", w, w.deadline.pk, "pause"), {}, "case"),
     "roundtable:create": lambda w: (reverse("roundtable:create", args=[w.case.reference]), {"kind": ""}, "case"),
@@ -162,6 +164,10 @@ NOT_READS = {
     "phone:roster": "duty roster: staff names only", "phone:roster_set": "roster", "phone:roster_plan": "roster",
     "phone:swap_request": "roster", "phone:swap_answer": "roster", "phone:call_hand_over": "POST that redirects",
     "dashboard:index": "counts per consultant, no case data",
+    "cases:employer_lookup": "employer master data (CVR, name, address): no case data",
+    "cases:employer_edit": "employer master data and its change history: no case data",
+    "mywork:home": "redirect to the user's start page", "mywork:followup_done": "POST that redirects",
+    "mywork:digest_toggle": "the user's own mail setting (POST that redirects)",
     "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",

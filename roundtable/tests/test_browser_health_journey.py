@@ -73,6 +73,7 @@ READ_DETAIL = {
     "roundtable:create": lambda row, w: row.case == w["case"] and row.detail == "nyt møde",
     "roundtable:detail": lambda row, w: row.case == w["case"] and row.detail == f"møde {w['meeting'].pk}",
     "channel:contact": lambda row, w: row.case == w["case"] and row.detail == "kontaktoplysninger",
+    "mywork:index": lambda row, w: row.detail == "mit arbejde",
 }
 # Staff pages the journey passes that show no case data (fastholdelse/tests/test_door.py says why).
 NOT_READS = {"cases:list", "login"}
@@ -175,7 +176,7 @@ def test_health_data_stays_with_the_employee_from_referral_to_minutes(browser, b
     page.fill("#id_username", "mette")
     page.fill("#id_password", "demo-Password-1")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{url}/sager/")
+    page.wait_for_url(f"{url}/mit-arbejde/")  # a consultant lands on "Mit arbejde"
     page.goto(f"{url}/sager/fast-track/")
     page.click(f"text={referral.reference}")
     page.click("form[action$='/accepter/'] [type=submit]")

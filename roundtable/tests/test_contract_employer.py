@@ -60,6 +60,7 @@ WRITTEN = {
     },
     "cases.PhoneCall": {"caller_name", "caller_contact", "summary"},
     "cases.ContactPoint": {"value"},
+    "cases.EmployerChange": {"summary"},
     "roundtable.Offer": {"name", "description", "provider", "contact", "employer_name"},
     "roundtable.Meeting": {"place", "online_link", "cancel_reason", "plan_text", "consultant_note", "correction_reason"},
     "roundtable.MeetingSlot": {"place", "online_link", "reason"},
