@@ -4,13 +4,15 @@ in a fixed 10-minute window.
 - Only stored referrals count: an employer who corrects typos is never blocked by their own errors.
 - Fixed windows (the window number is part of the key): retrying while blocked cannot push the end of
   the window, whatever the cache backend does to a key's expiry on incr (the file cache resets it).
-- A cache that is down lets the referral through and logs it: losing a referral is worse than
-  a few extra ones.
+- A cache that is down never fails the POST: each process falls back to its own counter with the
+  same window and limit (logged). The limit then holds per process instead of per installation, so a
+  client gets at most FASTTRACK_RATE_LIMIT x the number of web processes: open, but bounded.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -21,6 +23,19 @@ from ..clientip import client_ip
 logger = logging.getLogger(__name__)
 
 RATE_WINDOW = 10 * 60
+
+# The fallback while the cache is down: {key: count} for the current window only (old windows pruned).
+_local_counts: dict[str, int] = {}
+_local_lock = threading.Lock()
+
+
+def _local_count(key: str, *, add: int = 0) -> int:
+    window = key.rsplit(":", 1)[1]
+    with _local_lock:
+        for stale in [k for k in _local_counts if k.rsplit(":", 1)[1] != window]:
+            del _local_counts[stale]
+        _local_counts[key] = _local_counts.get(key, 0) + add
+        return _local_counts[key]
 
 
 def _key(request, now: float) -> tuple[str, int]:
@@ -35,8 +50,8 @@ def limit_reached(request, *, now: float | None = None) -> bool:
     try:
         return int(cache.get(key) or 0) >= settings.FASTTRACK_RATE_LIMIT
     except Exception:
-        logger.warning("fast-track rate limit: cache unavailable, request allowed", exc_info=True)
-        return False
+        logger.warning("fast-track rate limit: cache unavailable, this process counts alone", exc_info=True)
+        return _local_count(key) >= settings.FASTTRACK_RATE_LIMIT
 
 
 def count_accepted(request, *, now: float | None = None) -> None:
@@ -50,4 +65,5 @@ def count_accepted(request, *, now: float | None = None) -> None:
                 cache.set(key, 1, remaining)
             cache.touch(key, remaining)  # the file cache's incr re-sets the default expiry
     except Exception:
-        logger.warning("fast-track rate limit: cache unavailable, referral not counted", exc_info=True)
+        logger.warning("fast-track rate limit: cache unavailable, counted in this process", exc_info=True)
+        _local_count(key, add=1)

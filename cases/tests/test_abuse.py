@@ -128,3 +128,17 @@ def test_the_lock_out_gets_a_valid_address_or_none(settings):
     assert client_ip_for_axes(request_from("10.0.0.5", "198.51.100.1")) == "198.51.100.1"
     assert client_ip_for_axes(request_from("10.0.0.5", "garbage")) is None  # axes stores an inet on PostgreSQL
     assert client_ip_for_axes(None) is None
+
+
+def test_with_the_cache_down_each_process_still_counts_so_the_opening_is_bounded(client, team, monkeypatch, settings):  # noqa: F811
+    """Fail open, but bounded: the process's own counter keeps the limit per process and window."""
+    settings.FASTTRACK_RATE_LIMIT = 2
+    monkeypatch.setattr(ratelimit, "cache", BrokenCache())
+    monkeypatch.setattr(ratelimit, "_local_counts", {})
+    statuses = [client.post(reverse("fasttrack:form"), form_data(employee_cpr=f"0203{60 + n}2468"),
+                            REMOTE_ADDR="192.0.2.66").status_code for n in range(3)]
+    assert statuses[:2] == [302, 302] and statuses[2] != 302
+    assert Referral.objects.count() == 2
+    # Another address has its own count.
+    assert client.post(reverse("fasttrack:form"), form_data(employee_cpr="0203702468"),
+                       REMOTE_ADDR="192.0.2.67").status_code == 302
