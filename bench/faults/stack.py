@@ -172,6 +172,8 @@ class Stack:
             "CACHE_URL": f"{self.redis_url}/1",
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.smtp_port),
+            # The loopback sink speaks plain SMTP; production keeps STARTTLS on (EMAIL_USE_TLS defaults on).
+            "EMAIL_USE_TLS": "0",
             "DEADLINE_SWEEP_SECONDS": str(self.sweep_seconds),
             # Every POST comes from 127.0.0.1: the per-address limit would measure itself, not the app.
             "FASTTRACK_RATE_LIMIT": "1000000",
