@@ -7,7 +7,7 @@ Deadline rows as the sweep and the case page.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -73,7 +73,10 @@ def deadline_flag_q(flag: str, *, now: datetime | None = None) -> Q:
 
 def flag_q(flag: str, *, now: datetime | None = None) -> Q:
     """The condition for one card. Only open cases count; paused clocks are never due."""
-    now = now or timezone.now()
+    # In UTC: `now - 14 days` on a Copenhagen-aware instant is wall-clock arithmetic and lands an hour
+    # off across a summer-time change, so the same instant would give the card (counted in UTC) and a
+    # caller holding local time different numbers. Fourteen days untouched means 14 x 24 hours.
+    now = (now or timezone.now()).astimezone(UTC)
     open_case = Q(status=Case.Status.OPEN)
     if flag in DEADLINE_FLAGS:
         return open_case & _with_deadline(deadline_flag_q(flag, now=now))

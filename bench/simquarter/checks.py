@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
 
@@ -166,8 +166,9 @@ def missed_notifications(expected: list[Expected], notifications, mails, address
         mailed[(deadline_id, kind, address)].append(sent_at)
     missed = []
     for item in expected:
+        # The simulation's moments are Copenhagen times: shown in UTC, as the label says.
         what = (f"{item.kind} of deadline {item.deadline_id} ({item.clock}, case {item.reference}, due "
-                f"{item.due:%Y-%m-%d %H:%M} UTC, overdue from {item.at:%Y-%m-%d %H:%M})")
+                f"{item.due.astimezone(UTC):%Y-%m-%d %H:%M} UTC, overdue from {item.at.astimezone(UTC):%Y-%m-%d %H:%M})")
         for recipient in item.recipients:
             times = told.get((item.deadline_id, item.kind, recipient), [])
             if not any(item.at - EARLY <= moment <= item.until for moment in times):
@@ -178,7 +179,7 @@ def missed_notifications(expected: list[Expected], notifications, mails, address
                 continue
             sent = mailed.get((item.deadline_id, item.kind, address), [])
             if not any(item.at - EARLY <= moment <= item.mail_by for moment in sent):
-                missed.append(f"{what}: no mail to user {recipient} by {item.mail_by:%Y-%m-%d %H:%M} UTC")
+                missed.append(f"{what}: no mail to user {recipient} by {item.mail_by.astimezone(UTC):%Y-%m-%d %H:%M} UTC")
     return missed
 
 
@@ -191,6 +192,26 @@ def duplicate_notifications(timeline: Timeline, items) -> list[str]:
         seen[(channel, deadline_id, kind, occurrence, day, recipient)] += 1
     return [f"{channel} {kind} of deadline {deadline_id} (occurrence due {occurrence}, {day or '-'}) to {recipient}: {n} times"
             for (channel, deadline_id, kind, occurrence, day, recipient), n in seen.items() if n > 1]
+
+
+@dataclass(frozen=True)
+class MailKey:
+    deadline_id: int
+    occurrence: int
+    kind: str  # warning / breach / escalation / reminder
+    day: str  # the reminder's working day (ISO date); "" for the others
+    recipient_id: int
+
+
+def deadline_mail_key(key: str) -> MailKey:
+    """Read a deadline mail's dedup key as the sweep writes it (cases/sweep.py, `_Batch.drafts`, with the
+    outbox's "mail:" prefix): mail:deadline:<pk>:<occurrence>:<kind>:<day>:<recipient>. The occurrence
+    field came with the clock rework; reading the key without it took the occurrence for the kind and the
+    kind for the day, so every breach mail looked unsent and two days' reminders looked like one."""
+    prefix, scope, pk, occurrence, kind, day, recipient = key.split(":")
+    if (prefix, scope) != ("mail", "deadline"):
+        raise ValueError(f"not a deadline mail key: {key!r}")
+    return MailKey(deadline_id=int(pk), occurrence=int(occurrence), kind=kind, day=day, recipient_id=int(recipient))
 
 
 def offhours_mails(sent, *, calendar, is_working_time) -> list[str]:

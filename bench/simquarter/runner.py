@@ -139,8 +139,8 @@ def _analyse(world: World, timeline, expected_clocks, finish: datetime, details)
     sent = []  # (deadline, kind, address, sent_at, created_at, reminder day)
     for deadline_id, key, to, sent_at, created_at in mails.values_list("deadline_id", "dedup_key", "to", "sent_at",
                                                                         "created_at"):
-        _mail, _deadline, _pk, kind, day, _user = key.split(":", 5)
-        sent += [(deadline_id, kind, address, sent_at, created_at, day) for address in to]
+        parsed = checks.deadline_mail_key(key)
+        sent += [(deadline_id, parsed.kind, address, sent_at, created_at, parsed.day) for address in to]
     addresses = {user.pk: user.email for user in (*world.consultants, world.lead)}
     details["sim_missed_notifications"] = checks.missed_notifications(
         expected, told, [row[:4] for row in sent], addresses) + _clocks_never_started(expected_clocks, finish)

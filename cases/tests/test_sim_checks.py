@@ -4,11 +4,14 @@ zero from the simulation means something."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from bench.simquarter import checks
 from cases.duetime import danish_calendar, is_working_time, next_working_time
-from cases.models import Deadline
+from cases.models import Deadline, Notification, OutboxMessage
+from cases.notifications import outbox_send_due
+from cases.sweep import sweep_deadlines
 from cases.tests.factories import make_case, make_team, make_user
 
 CALENDAR = danish_calendar(years=[2027, 2028])
@@ -100,3 +103,62 @@ def test_invariant_violations_name_the_broken_rows():
     assert len(problems) == 2 and all(f"deadline {clock.pk} " in line for line in problems)
     Deadline.objects.filter(pk=clock.pk).update(state="paused", next_check_at=timezone.now())
     assert "with next_check_at" in checks.deadline_invariant_violations(Deadline.objects.all())[0]
+
+
+def test_a_mail_key_reads_as_deadline_occurrence_kind_day_and_recipient():
+    key = checks.deadline_mail_key("mail:deadline:21:3:reminder:2027-03-30:7")
+    assert (key.deadline_id, key.occurrence, key.kind, key.day, key.recipient_id) == (21, 3, "reminder", "2027-03-30", 7)
+    assert checks.deadline_mail_key("mail:deadline:45:1:breach::2").kind == "breach"
+    with pytest.raises(ValueError):
+        checks.deadline_mail_key("mail:assigned:4:2:2027-03-30T10:00:00")
+
+
+@pytest.mark.django_db
+def test_the_engines_own_mails_are_neither_missed_nor_duplicates():
+    """Read as the runner reads them, the mails the real sweep queues for one breached occurrence: its
+    breach mail counts as the breach's mail, and the reminders of two working days are two reminders,
+    not one reminder twice (the engine's promise is a reminder per working day while breached). Before
+    the key was read with its occurrence field, this history gave one "no mail" miss per breach and
+    escalation and a duplicate per second reminder, though every mail had been sent once."""
+    cph = timezone.get_default_timezone()
+    opened = datetime(2027, 3, 5, 15, 0, tzinfo=cph)  # Friday: 48 working hours end Tuesday 9/3 15:00
+    team = make_team("Syd")
+    consultant = make_user("mette", team=team, email="mette@kommune.example")
+    lead = make_user("birgitte", team=team, lead=True, email="birgitte@kommune.example")
+    with time_machine.travel(opened, tick=False):
+        case = make_case(team=team, consultant=consultant, first_contact_at=opened, first_absence_day=None)
+    clock = case.deadlines.get(kind="first_meeting")
+    policy_delay = clock.policy.escalate_after
+    timeline = checks.Timeline()
+    row = (clock.pk, clock.kind, "open", clock.due_at, None, consultant.pk, case.reference, policy_delay)
+    timeline.observe([row], opened)
+    moments = [datetime(2027, 3, 9, 15, 10, tzinfo=cph), datetime(2027, 3, 10, 9, 0, tzinfo=cph),
+               datetime(2027, 3, 10, 15, 20, tzinfo=cph), datetime(2027, 3, 11, 9, 0, tzinfo=cph)]
+    for moment in moments:
+        with time_machine.travel(moment, tick=False):
+            sweep_deadlines(now=moment)
+            outbox_send_due(now=moment)
+    end = datetime(2027, 3, 11, 12, 0, tzinfo=cph)
+    timeline.observe([(*row[:2], "met", clock.due_at, end, *row[5:])], end)
+
+    sent = []
+    for key, to, sent_at in OutboxMessage.objects.filter(state="sent", deadline=clock).values_list("dedup_key", "to", "sent_at"):
+        parsed = checks.deadline_mail_key(key)
+        assert parsed.deadline_id == clock.pk and parsed.occurrence == clock.occurrence
+        sent += [(clock.pk, parsed.kind, address, sent_at, parsed.day) for address in to]
+    reminders = sorted(day for _pk, kind, _address, _at, day in sent if kind == "reminder")
+    assert reminders == ["2027-03-10", "2027-03-11"]
+
+    told = list(Notification.objects.filter(deadline=clock).values_list("deadline_id", "kind", "recipient_id", "created_at"))
+    expected = checks.expected_notifications(timeline, leads=(lead.pk,), calendar=CALENDAR, next_working_time=next_working_time)
+    assert {item.kind for item in expected} == {"breach", "escalation"}
+    addresses = {consultant.pk: consultant.email, lead.pk: lead.email}
+    assert checks.missed_notifications(expected, told, [item[:4] for item in sent], addresses) == []
+
+    items = [("mail", pk, kind, address, at, day) for pk, kind, address, at, day in sent]
+    assert checks.duplicate_notifications(timeline, items) == []
+    # The same day's reminder twice is a duplicate, and is still found.
+    assert len(checks.duplicate_notifications(timeline, items + [items[-1]])) == 1
+    # And a breach mail that never left is still a miss.
+    without_breach = [item[:4] for item in sent if item[1] != "breach"]
+    assert any("no mail" in line for line in checks.missed_notifications(expected, told, without_breach, addresses))

@@ -2,8 +2,7 @@
 with fewer cases, through the real services on a moving clock; every count must be 0.
 
 The full quarter is `bench/bench_sim_quarter.py` (make bench). The simulation runs once per session
-and each check is its own test, so a check that fails today because of a known engine bug (issue 9) is
-marked xfail(strict=True) on its own: when the fix lands, the mark must go.
+and each check is its own test, so a failure names the check that found it.
 """
 
 from datetime import date
@@ -41,20 +40,14 @@ def test_the_short_quarter_exercises_the_services(quarter):
     assert not [line for line in quarter.details["errors"] if "CRASH" in line], errors
 
 
-INVESTIGATING = ("found by the simulation after the clock merge, being investigated: reminders mailed twice "
-                 "and breach mails that never left (see the test's output)")
-
-
 def test_no_invariant_violations(quarter):
     _assert_zero(quarter, "sim_invariant_violations")
 
 
-@pytest.mark.xfail(strict=True, reason=INVESTIGATING)
 def test_no_duplicate_notifications(quarter):
     _assert_zero(quarter, "sim_duplicate_notifications")
 
 
-@pytest.mark.xfail(strict=True, reason=INVESTIGATING)
 def test_no_missed_notifications(quarter):
     _assert_zero(quarter, "sim_missed_notifications")
 
