@@ -161,3 +161,19 @@ def test_the_status_page_names_the_consultant_through_the_projection(client, tea
     page = client.get(reverse("fasttrack:status", args=[token])).content.decode()
     assert "Din fastholdelseskonsulent" in page and "Mette Jensen" in page and "87 13 45 67" in page
     assert "Jobcenter Aarhus" in page
+
+
+def test_a_staff_notification_mail_carries_the_sender_in_text_and_html(aarhus):
+    from cases.notifications import notify
+
+    user = make_user("lise", email="lise@aarhus.dk")
+    notify(recipient=user, kind="test", title="Frist i dag", body="Sagen venter.", dedup_key="identity:1")
+    outbox_send_due()
+    (message,) = mail.outbox
+    assert message.body.rstrip().endswith("Fastholdelse: Denne besked er sendt automatisk.")
+    assert "Jobcenter Aarhus, Aarhus Kommune" in message.body and "Tlf. 89 40 20 00" in message.body
+    (html, mimetype), = message.alternatives
+    assert mimetype == "text/html"
+    assert html.index("Jobcenter Aarhus") < html.index("</body>")
+    # The stored row is the caller's text: the footer is the settings at sending time, added once.
+    assert "Jobcenter Aarhus" not in OutboxMessage.objects.get().text
