@@ -39,6 +39,9 @@ def typical_content() -> dict:
         "duration_minutes": 60, "place_kind": "workplace", "place": "Skolen ved Øresund, Kongevejen 12, 3000 Helsingør",
         "online_link": "", "employee_name": "Søren Østergård", "employer_name": "Helsingør Kommune, Skolen ved Øresund",
         "consultant_name": "Mette Jensen",
+        "sender": {"municipality": "Helsingør Kommune", "job_centre": "Jobcenter Helsingør",
+                   "address": "Prøvestenen 2, 3000 Helsingør", "phone": "49 28 28 28",
+                   "email": "jobcenter@helsingor.dk", "web": "https://helsingor.dk", "logo": ""},
         "participants": [
             {"role": "employee", "name": "Søren Østergård", "title": "lærer", "answer": "coming"},
             {"role": "employer", "name": "Lone Madsen", "title": "skoleleder", "answer": "coming"},

@@ -27,6 +27,7 @@ from .models import (
     Employer,
     JournalEntry,
     Notification,
+    Organisation,
     OutboxMessage,
     PhoneCall,
     Referral,
@@ -240,7 +241,7 @@ class OutboxMessageAdmin(CaseFileAdmin):
 
 @admin.register(ConsultantProfile)
 class ConsultantProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "weekly_hours", "caseload_target"]
+    list_display = ["user", "phone", "weekly_hours", "caseload_target"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
 
@@ -292,3 +293,21 @@ class RetentionRunAdmin(admin.ModelAdmin):
     date_hierarchy = "started_at"
     readonly_fields = ["started_at", "finished_at", "state", "cases_anonymised", "referrals_anonymised",
                        "mails_purged", "settings_used", "errors"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Configuration: the sender printed on the minutes, the receipts and every mail. One row, created by
+    the migration: it can be edited, never added twice or deleted."""
+
+    list_display = ["job_centre", "municipality", "phone", "email"]
+    fieldsets = [
+        (None, {"fields": ["municipality", "job_centre", "logo"]}),
+        (_("Contact"), {"fields": ["address", "phone", "email", "web"]}),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not Organisation.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

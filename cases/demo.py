@@ -17,7 +17,7 @@ from django.utils import timezone
 from . import services
 from .dashboard.demo import DASHBOARD_DEMO_STEPS
 from .demo_fasttrack import seed_referrals
-from .models import Case, Team
+from .models import Case, ConsultantProfile, Organisation, Team
 from .roles import Role
 
 User = get_user_model()
@@ -191,6 +191,21 @@ DEMO_STEPS = [
 ]
 DEMO_STEPS += DASHBOARD_DEMO_STEPS
 DEMO_STEPS.append(seed_referrals)
+
+
+def seed_organisation(ctx: DemoContext) -> None:
+    """A demo municipality on every document and mail, and the consultants' direct phones (after the
+    dashboard step has created their profiles)."""
+    Organisation.objects.update_or_create(pk=1, defaults={
+        "municipality": "Fjordby Kommune", "job_centre": "Jobcenter Fjordby",
+        "address": "Havnegade 12, 7100 Fjordby", "phone": "70 10 20 30",
+        "email": "jobcenter@fjordby.example", "web": "https://fjordby.example",
+    })
+    for username, phone in (("konsulent", "72 10 20 41"), ("konsulent3", "72 10 20 42"), ("konsulent2", "72 10 20 43")):
+        ConsultantProfile.objects.update_or_create(user=ctx.users[username], defaults={"phone": phone})
+
+
+DEMO_STEPS.append(seed_organisation)
 
 
 def demo_date(days_ago: int) -> date:

@@ -135,7 +135,7 @@ class Draft:
         if not (self.email and self.recipient.email):
             return None
         link = f"{settings.SITE_URL}{self.url}" if self.url else settings.SITE_URL
-        text = f"{self.body}\n\n{link}\n\n-- \n" + _("Fastholdelse: this message was sent automatically.")
+        text = f"{self.body}\n\n{link}\n"  # the sender's footer is added when sending (`_build`)
         return OutboxMessage(
             dedup_key=f"mail:{self.dedup_key}"[:200], to=[self.recipient.email], subject=self.title[:300], text=text,
             html=_html_mail(title=self.title, body=self.body, link=link), attachments=[], headers={}, case=self.case,
@@ -224,13 +224,34 @@ def _still_relevant(message: OutboxMessage) -> bool:
     return state in (Deadline.State.OPEN, Deadline.State.BREACHED)
 
 
+def mail_footer(*, html: bool = False) -> str:
+    """The job centre's name and contact under every mail, from the organisation settings as they are
+    at sending time (one template for all mails; the caller's text never carries its own)."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+
+    from .identity import sender
+
+    with override("da"):
+        return render_to_string("cases/mail/footer.html" if html else "cases/mail/footer.txt", {"sender": sender()})
+
+
+def _with_footer(text: str, footer: str) -> str:
+    return f"{text.rstrip()}\n{footer}\n"
+
+
+def _with_html_footer(html: str, footer: str) -> str:
+    head, marker, tail = html.rpartition("</body>")
+    return f"{head}{footer}{marker}{tail}" if marker else html + footer
+
+
 def _build(message: OutboxMessage) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
-        subject=message.subject, body=message.text, from_email=settings.DEFAULT_FROM_EMAIL, to=message.to,
+        subject=message.subject, body=_with_footer(message.text, mail_footer()), from_email=settings.DEFAULT_FROM_EMAIL, to=message.to,
         headers=message.headers or None,
     )
     if message.html:
-        email.attach_alternative(message.html, "text/html")
+        email.attach_alternative(_with_html_footer(message.html, mail_footer(html=True)), "text/html")
     for item in message.attachments:
         content = base64.b64decode(item["content"]) if item.get("b64") else item["content"]
         if item["mimetype"].startswith("text/calendar"):

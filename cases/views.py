@@ -1,6 +1,5 @@
 """Views of the case file: thin. Access through selectors, changes through services."""
 
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +18,7 @@ from . import deadlines, employers, followups, services
 from .access import access_log_of, case_for_change, case_for_reading, read_record
 from .cpr import CprRevealForm, referrals_for_cpr
 from .flags import parse_at
+from .formatting import csv_response
 from .forms import (
     DEADLINE_ACTION_FORMS,
     CaseCreateForm,
@@ -87,10 +87,7 @@ def case_export(request):
     read_record(
         user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_CASEWORK, detail=request.GET.urlencode()
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="sager.csv"'
-    response.write("\ufeff")  # Excel needs the BOM to read æøå
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(filename="sager.csv")
     writer.writerow([_("Reference"), _("Employee"), _("Employer"), _("Team"), _("Consultant"), _("Status"),
                      _("Risk"), _("First contact"), _("Outcome")])
     for case in qs.iterator(chunk_size=2000):
@@ -311,10 +308,7 @@ def journal_add(request, reference):
 def _insight_csv(entries) -> HttpResponse:
     """One line per logged access: when, which case, what was done and why, who (name and role) and
     which document or search (the detail, CPRs in it masked when it was logged)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="indsigt-adgangslog.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(filename="indsigt-adgangslog.csv")
     writer.writerow([_("Time"), _("Case"), _("Action"), _("Purpose"), _("Who"), _("Role"), _("Document or search")])
     rows = entries.select_related("case", "user").prefetch_related("user__groups").order_by("at", "pk")
     for row in rows:

@@ -14,6 +14,9 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from cases.archival import SENDER_CSS, archival_pdf
+from cases.identity import Sender, logo_data_uri
+
 from .models import Meeting, MinutesVersion, Participant, Placement
 from .projections import employer_minutes
 from .staircase import staircase
@@ -29,6 +32,23 @@ def _dt(value: str | None):
     return timezone.localtime(datetime.fromisoformat(value)) if value else None
 
 
+def role_with_title(label: str, title: str) -> str:
+    """ "Specialist, psykolog", never "Specialist, Specialist, psykolog" nor "Fastholdelseskonsulent,
+    fastholdelseskonsulent": a title that already starts with the role label is printed alone."""
+    label, title = str(label).strip(), (title or "").strip()
+    if not title:
+        return label[:1].upper() + label[1:]
+    if not label or title.casefold().startswith(label.casefold()):
+        return title[:1].upper() + title[1:]
+    return f"{label[:1].upper()}{label[1:]}, {title}"
+
+
+def sender_context(content: dict) -> dict:
+    """The sender frozen in the version (None for versions finalised before the organisation settings)."""
+    frozen = Sender.from_content(content.get("sender"))
+    return {"sender": frozen, "logo": logo_data_uri(frozen.logo) if frozen else "", "sender_css": SENDER_CSS}
+
+
 def pdf_context(*, content: dict, number: int, reason: str, finalised_at, variant: str) -> dict:
     party_labels = dict(Placement.Party.choices)
     role_labels = dict(Participant.Role.choices)
@@ -36,6 +56,7 @@ def pdf_context(*, content: dict, number: int, reason: str, finalised_at, varian
     placements = content.get("placements", {})
     return {
         "c": content,
+        **sender_context(content),
         "variant": variant,
         "number": number,
         "reason": reason,
@@ -47,7 +68,8 @@ def pdf_context(*, content: dict, number: int, reason: str, finalised_at, varian
         "follow_up_at": _dt(content.get("follow_up_at")),
         "follow_up_proposed": _dt(content.get("follow_up_proposed")),
         "participants": [
-            {**p, "role_label": role_labels.get(p["role"], p["role"]), "answer_label": answer_labels.get(p["answer"], "")}
+            {**p, "role_text": role_with_title(role_labels.get(p["role"], p["role"]), p.get("title", "")),
+             "answer_label": answer_labels.get(p["answer"], "")}
             for p in content.get("participants", [])
         ],
         "placements": [
@@ -67,19 +89,19 @@ def pdf_context(*, content: dict, number: int, reason: str, finalised_at, varian
 
 def render_minutes_pdf(*, content: dict, number: int, reason: str, finalised_at, variant: str) -> bytes:
     """The full copy from the frozen content; the employer copy from its projection only
-    (`projections.EmployerMinutes`), so a field not on that allow-list cannot reach it."""
-    from weasyprint import HTML
-
+    (`projections.EmployerMinutes`), so a field not on that allow-list cannot reach it. Both carry the
+    sender frozen in the version (the job centre's own data, not the case file's), tagged PDF/A."""
     with translation.override("da"):
         if variant == EMPLOYER:
             html = render_to_string("roundtable/pdf/minutes_employer.html", {
-                "m": employer_minutes(content=content, number=number, finalised_at=finalised_at)})
+                "m": employer_minutes(content=content, number=number, finalised_at=finalised_at),
+                **sender_context(content)})
         else:
             html = render_to_string(
                 "roundtable/pdf/minutes.html",
                 pdf_context(content=content, number=number, reason=reason, finalised_at=finalised_at, variant=variant),
             )
-        return HTML(string=html, base_url=None).write_pdf()
+        return archival_pdf(html=html)
 
 
 def attach_pdfs(version: MinutesVersion) -> None:

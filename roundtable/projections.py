@@ -23,6 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.identity import ConsultantContact, consultant_contact
 from cases.ports.meetings import EmployerAgreement, EmployerMeeting
 
 from .models import Meeting, Offer, Participant, Placement
@@ -76,6 +77,7 @@ class Invitation:
     recipient_name: str
     recipient_email: str
     answer_url: str  # "" for a cancellation
+    consultant: ConsultantContact  # the organiser's name and direct contact, for the signature
 
     @property
     def cancelled(self) -> bool:
@@ -95,7 +97,7 @@ def invitation_for(meeting: Meeting, participant: Participant, *, event: str, an
         when=when, place=meeting.place_display, online_link=meeting.online_link,
         organiser_name=_organiser_name(meeting), organiser_email=_organiser_email(meeting),
         recipient_name=participant.name, recipient_email=participant.email,
-        answer_url="" if event == "cancel" else answer_url,
+        answer_url="" if event == "cancel" else answer_url, consultant=consultant_contact(meeting.organiser),
     )
 
 

@@ -65,7 +65,10 @@ def _deliver(point: ContactPoint, code: str) -> None:
             send_sms(to=point.value, text=text)
         else:
             # Sent at once rather than through the outbox: the code is short-lived and should not be stored.
-            send_mail(_("Your code from the job centre"), text, settings.DEFAULT_FROM_EMAIL, [point.value])
+            from ..notifications import mail_footer
+
+            send_mail(_("Your code from the job centre"), f"{text}\n{mail_footer()}\n", settings.DEFAULT_FROM_EMAIL,
+                      [point.value])
 
 
 @transaction.atomic

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_POST
 from .. import followups
 from ..access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT, read_record
 from ..flags import FLAGS, parse_at
+from ..formatting import csv_response, da_number
 from ..forms import CaseFilterForm
 from ..models import AccessLog, Case
 from ..roles import is_consultant, is_staff_member, is_team_lead
@@ -148,10 +147,7 @@ def _csv_response(request, filename: str, purpose_detail: str):
         user=request.user, action=AccessLog.Action.EXPORT, purpose=PURPOSE_TEAM_MANAGEMENT,
         detail=f"{purpose_detail} {request.GET.urlencode()}".strip(),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel needs the BOM to read æøå
-    return response, csv.writer(response, delimiter=";")
+    return csv_response(filename=filename)
 
 
 @team_lead_required
@@ -172,7 +168,7 @@ def consultants_csv(request):
 
 
 def _pct(share) -> str:
-    return "" if share.percent is None else str(share.percent).replace(".", ",")
+    return da_number(share.percent)
 
 
 @team_lead_required

@@ -1,13 +1,18 @@
-"""The referral as a PDF (WeasyPrint, Danish): the employer's filled template, nothing else."""
+"""The referral as a PDF (WeasyPrint, Danish, tagged PDF/A): the employer's filled template under the
+job centre's name, nothing else."""
 
 from django.template.loader import render_to_string
 from django.utils.translation import override
-from weasyprint import HTML
 
+from ..archival import SENDER_CSS, archival_pdf
+from ..identity import logo_data_uri, sender
 from ..models import Referral
 
 
 def referral_pdf(referral: Referral) -> bytes:
+    current = sender()
     with override("da"):
-        html = render_to_string("cases/fasttrack/referral_pdf.html", {"r": referral})
-    return HTML(string=html).write_pdf()
+        html = render_to_string("cases/fasttrack/referral_pdf.html", {
+            "r": referral, "sender": current, "logo": logo_data_uri(current.logo), "sender_css": SENDER_CSS,
+        })
+    return archival_pdf(html=html)

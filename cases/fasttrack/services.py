@@ -21,6 +21,7 @@ from django.utils.translation import override
 from .. import deadlines, services
 from ..channel.contacts import contact_points_from_employer
 from ..identifiers import validate_cpr
+from ..identity import ConsultantContact, consultant_contact, sender
 from ..models import Case, DeadlinePolicy, Employee, Referral, Team
 from ..notifications import Draft, notify_bulk, outbox_enqueue, outbox_enqueue_many, outbox_message
 from ..ports import meetings as meetings_port
@@ -50,7 +51,7 @@ def employee_url(referral: Referral) -> str:
 def referral_text(referral: Referral) -> str:
     """The filled template as plain text, fit to paste into an e-mail (the employer's part only)."""
     with override("da"):
-        return render_to_string("cases/fasttrack/referral.txt", {"r": referral}).strip() + "\n"
+        return render_to_string("cases/fasttrack/referral.txt", {"r": referral, "sender": sender()}).strip() + "\n"
 
 
 @transaction.atomic
@@ -165,7 +166,7 @@ def referral_accept(*, referral: Referral, actor, consultant=None) -> Case:
     _decide(referral, actor=actor, state=Referral.State.ACCEPTED, case=case)
     with override("da"):
         _mail_employer(referral, subject=_("Fast track %(ref)s: the job centre has opened a case"),
-                       template="cases/fasttrack/mail_accepted.txt")
+                       template="cases/fasttrack/mail_accepted.txt", consultant=consultant_contact(case.consultant))
     return case
 
 
@@ -207,11 +208,12 @@ def _decide(referral: Referral, *, actor, state: str, **fields) -> None:
     referral.save(update_fields=["state", "decided_at", "decided_by", *fields, *forgotten])
 
 
-def _mail_employer(referral: Referral, *, subject: str, template: str) -> None:
-    """The triage decision to the employer's contact person, once (dedup key per referral and state)."""
+def _mail_employer(referral: Referral, *, subject: str, template: str, consultant: ConsultantContact | None = None) -> None:
+    """The triage decision to the employer's contact person, once (dedup key per referral and state);
+    an opened case names its consultant and their direct contact."""
     outbox_enqueue(
         to=referral.contact_email, subject=subject % {"ref": referral.reference},
-        text=render_to_string(template, {"r": referral, "status_url": status_url(referral)}),
+        text=render_to_string(template, {"r": referral, "status_url": status_url(referral), "consultant": consultant}),
         dedup_key=f"fasttrack:{referral.state}:{referral.pk}",
     )
 
@@ -228,6 +230,7 @@ class EmployerStatus:
     rejection_reason: str
     case_opened: bool
     meetings: tuple[EmployerMeeting, ...] = ()
+    consultant: ConsultantContact | None = None  # name, direct phone and e-mail once a case is opened
     agreements: tuple[EmployerAgreement, ...] = ()
 
 
@@ -235,8 +238,10 @@ def employer_view(referral: Referral) -> EmployerStatus:
     """Meetings come through the meetings port (cases never imports roundtable)."""
     found = EmployerMeetings()
     port = meetings_port.provider()
-    if referral.case_id and port is not None:
-        case = referral.case
+    # One query for the case with its employer, contact and consultant (name and direct phone).
+    case = (Case.objects.select_related("employer", "employer_contact", "consultant__consultant_profile")
+            .filter(pk=referral.case_id).first() if referral.case_id else None)
+    if case is not None and port is not None:
         names = [referral.contact_name, referral.employer_name, case.employer.name if case.employer else "",
                  case.employer_contact.name if case.employer_contact else "", "arbejdsgiver", "arbejdsgiveren", "employer"]
         found = port.employer_meetings(case, employer_names=names)
@@ -244,4 +249,5 @@ def employer_view(referral: Referral) -> EmployerStatus:
         reference=referral.reference, received_at=referral.received_at, state=referral.state,
         rejection_reason=referral.rejection_reason if referral.state == Referral.State.REJECTED else "",
         case_opened=referral.case_id is not None, meetings=found.meetings, agreements=found.agreements,
+        consultant=consultant_contact(case.consultant) if case is not None else None,
     )

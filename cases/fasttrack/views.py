@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..access import read_record, referral_for_change, referral_for_reading, referrals_visible_to
+from ..identity import sender
 from ..models import Referral
 from ..web import PURPOSE_CASEWORK, apply_validation_error, render_read, staff_required
 from . import pdf, ratelimit, services, signing
@@ -87,13 +88,14 @@ def receipt(request, token):
     referral = _status_referral(token)
     return render(request, "cases/fasttrack/receipt.html", {
         "r": referral, "status_url": request.build_absolute_uri(reverse("fasttrack:status", args=[token])), "token": token,
-        "text": services.referral_text(referral)})
+        "text": services.referral_text(referral), "sender": sender()})
 
 
 @_public
 def status(request, token):
     referral = _status_referral(token)
-    return render(request, "cases/fasttrack/status.html", {"view": services.employer_view(referral), "token": token})
+    return render(request, "cases/fasttrack/status.html", {
+        "view": services.employer_view(referral), "token": token, "sender": sender()})
 
 
 DOCUMENTS = {

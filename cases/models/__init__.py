@@ -5,6 +5,7 @@ from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
 from .notifications import Notification, OutboxMessage
+from .organisation import Organisation
 from .people import ContactPerson, Employee, Employer, EmployerChange, Team
 from .referral import Referral
 from .retention import RetentionRun
@@ -26,6 +27,7 @@ __all__ = [
     "JournalEntry",
     "Notification",
     "OneTimeCode",
+    "Organisation",
     "OutboxMessage",
     "Referral",
     "RetentionRun",

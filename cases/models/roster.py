@@ -22,6 +22,11 @@ class ConsultantProfile(models.Model):
     caseload_target = models.PositiveSmallIntegerField(
         _("caseload target"), default=FULL_TIME_HOURS, help_text=_("Open cases this consultant should carry.")
     )
+    # The direct line printed in mails to employers and employees and on the employer's status page.
+    phone = models.CharField(
+        _("direct phone"), max_length=30, blank=True,
+        help_text=_("Shown to employers and employees as the consultant's direct contact."),
+    )
     morning_digest = models.BooleanField(
         _("morning mail"), default=False,
         help_text=_("A mail at 07:30 on working days with the counts of My work (no names, no health data)."),

@@ -353,3 +353,20 @@ def test_lead_who_is_also_member_of_another_team_sees_only_the_team_she_leads(cl
     assert cards["overdue"]["count"] == 3  # Syd's overdue case is not mixed in
     assert f"team={world['nord'].pk}" in cards["overdue"]["url"]
     assert client.get(cards["overdue"]["url"]).context["page"].paginator.count == 3
+
+
+def test_csv_numbers_are_danish_with_one_helper(client, world):
+    """Every number in the exports the Danish way: "22,5", "37" (never "37.0", never "22.5")."""
+    import re
+
+    from cases.models import ConsultantProfile
+
+    mette = world["mette"]
+    ConsultantProfile.objects.update_or_create(user=mette, defaults={"weekly_hours": "22.5", "caseload_target": 22})
+    client.force_login(world["lead"])
+    body = client.get(reverse("dashboard:consultants_csv"), {"team": world["nord"].pk}).content.decode("utf-8-sig")
+    mette_row = next(line for line in body.splitlines() if "Mette" in line)
+    assert ";22,5;22;" in mette_row
+    results = client.get(reverse("dashboard:results_csv"), {"team": world["nord"].pk}).content.decode("utf-8-sig")
+    for text in (body, results):
+        assert not re.search(r"\d\.\d", text), text

@@ -49,3 +49,15 @@ def test_seed_demo_refuses_outside_demo_mode(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_in_a_demo_municipality(settings):
+    from cases.identity import consultant_contact, sender
+    from cases.models import ConsultantProfile
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert sender().job_centre == "Jobcenter Fjordby" and sender().phone
+    mette = ConsultantProfile.objects.get(user__username="konsulent").user
+    assert consultant_contact(mette).phone == "72 10 20 41"

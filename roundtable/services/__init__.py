@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadlines
+from cases.identity import consultant_contact
+from cases.identity import sender as organisation_sender
 from cases.models import DeadlinePolicy
 from cases.notifications import outbox_enqueue
 from cases.services import event_record
@@ -347,6 +349,8 @@ def minutes_content(meeting: Meeting) -> dict:
         "employee_name": case.employee.name,
         "employer_name": case.employer.name if case.employer else "",
         "consultant_name": (meeting.organiser.get_full_name() or meeting.organiser.username),
+        # The sender as it is today, frozen: a version printed again later names the same job centre.
+        "sender": organisation_sender().as_content(),
         "participants": [
             {"role": p.role, "name": p.name, "title": p.title, "answer": p.answer} for p in meeting.participants.all()
         ],
@@ -437,8 +441,8 @@ def _send_minutes(meeting: Meeting, version: MinutesVersion) -> None:
                     employer_copy = handle.read()
             outbox_enqueue(
                 to=participant.email, subject=subject,
-                text=render_to_string("roundtable/mail/minutes.txt", {"meeting": meeting, "participant": participant,
-                                                                      "version": version}),
+                text=render_to_string("roundtable/mail/minutes.txt", {
+                    "participant": participant, "version": version, "consultant": consultant_contact(meeting.organiser)}),
                 attachments=[(f"referat-{case.reference}-v{version.number}-arbejdsgiver.pdf", employer_copy,
                               "application/pdf")],
                 dedup_key=f"minutes:{meeting.uid}:{version.number}:{participant.pk}", case=case,
@@ -467,8 +471,8 @@ def minutes_letter_send(*, version: MinutesVersion, actor=None, subject: str = "
         sent_to = letter_send(letter=CitizenLetter(
             employee=case.employee, case=case, subject=subject,
             text=render_to_string("roundtable/mail/minutes_citizen.txt", {
-                "meeting": meeting, "name": employee.name if employee else case.employee.name, "version": version,
-                "url": minutes_url(version)}),
+                "name": employee.name if employee else case.employee.name, "version": version,
+                "url": minutes_url(version), "consultant": consultant_contact(meeting.organiser)}),
             dedup_key=key, email_hint=employee.email if employee else "",
         ))
         event_record(case=case, actor=actor, kind="minutes_link", summary=(

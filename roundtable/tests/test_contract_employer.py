@@ -94,6 +94,9 @@ NOT_WRITTEN = {
     "roundtable.Placement": {"step_name"},  # likewise
     "roundtable.MinutesVersion": {"pdf_full_sha256", "pdf_employer_sha256"},
     "cases.RetentionRun": {"errors"},  # row ids and exception types, written by the job
+    # The job centre's own letterhead and the consultant's work phone: printed for outsiders on purpose.
+    "cases.Organisation": {"municipality", "job_centre", "address", "phone", "email", "web"},
+    "cases.ConsultantProfile": {"phone"},
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.
