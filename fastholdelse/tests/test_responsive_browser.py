@@ -8,7 +8,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from cases import notifications
 from cases.phone import services as phone
 from cases.roles import Role
 from cases.tests.axe import axe_serious
@@ -33,6 +35,13 @@ def _world():
     phone.call_log(actor=user, team=team, caller_type="employer",
                    summary="Arbejdsgiveren ringer om en medarbejder med lange sygeperioder og ønsker et møde snart",
                    settled=False)
+    # The notifications page with an unread, a read and a held-back deadline mail (its contrast is checked).
+    notifications.notify(recipient=lead, kind="deadline_warning", title=f"Frist i morgen på {case.reference}",
+                         body="Opfølgning efter mødet.", dedup_key="r:1", case=case,
+                         email_after=timezone.now() + timedelta(hours=10))
+    read = notifications.notify(recipient=lead, kind="case_assigned", title="Sag omfordelt", body="Note fra Mette: ring.",
+                                dedup_key="r:2", case=case)
+    notifications.notifications_mark_read(user=lead, ids=[read.pk])
     return team, lead, case, meeting
 
 
@@ -47,6 +56,7 @@ PAGES = {
     "meeting": lambda t, c, m: reverse("roundtable:detail", args=[c.reference, m.pk]),
     "my_work": lambda t, c, m: reverse("mywork:index"),
     "notifications": lambda t, c, m: reverse("cases:notifications"),
+    "accessibility": lambda t, c, m: reverse("accessibility"),
 }
 
 
