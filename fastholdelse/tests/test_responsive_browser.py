@@ -100,3 +100,35 @@ def test_meeting_done_button_is_reachable_and_the_staircase_legible(page, live_s
     done.click()
     page.wait_for_load_state()
     assert Agreement.objects.filter(done_at__isnull=True).count() == open_before - 1
+
+
+def _tab_to(page, predicate_js: str, limit: int = 150) -> bool:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const e = document.activeElement; return !!e && ({predicate_js}); }})()"):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_keyboard_alone_opens_the_menu_and_marks_an_agreement_done(page, live_server, width):
+    """What the accessibility statement promises: the menu and the meeting's actions work by keyboard."""
+    team, lead, case, meeting = _world()
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, live_server, lead.username)
+    page.goto(live_server.url + PAGES["meeting"](team, case, meeting))
+    if width < 992:  # the collapsed menu opens from its button
+        assert _tab_to(page, "e.classList.contains('navbar-toggler')")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#mainnav.show")
+    assert page.locator("#mainnav a").first.is_visible()
+    assert _tab_to(page, "e.textContent.trim() === 'Markér som udført'")
+    focused = page.evaluate("(() => { const r = document.activeElement.getBoundingClientRect();"
+                            " return [r.left, r.right, getComputedStyle(document.activeElement).outlineStyle,"
+                            " getComputedStyle(document.activeElement).boxShadow]; })()")
+    assert focused[0] >= 0 and focused[1] <= width, focused
+    assert focused[2] != "none" or focused[3] != "none", focused  # the focus is visible
+    open_before = Agreement.objects.filter(done_at__isnull=True).count()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert Agreement.objects.filter(done_at__isnull=True).count() == open_before - 1
