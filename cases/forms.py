@@ -49,6 +49,13 @@ class ScreeningFields(forms.Form):
 
 
 class CaseCreateForm(EmployeeFields, EmployerContactFields, ScreeningFields):
+    # Blank boxes alone do not say "screened, no risk": without this tick (or a ticked factor or a note)
+    # the case stays "not screened" until a screening is saved on the case page.
+    screened_now = forms.BooleanField(
+        label=_("I have done the risk screening now"), required=False,
+        help_text=_("Leave it blank if you screen later: the case is then \"not screened\", not \"smooth\". "
+                    "Screened with no risk factor ticked, the case is smooth."),
+    )
     team = forms.ModelChoiceField(label=_("Team"), queryset=None)
     consultant = PersonChoiceField(label=_("Consultant"), queryset=None, required=False)
     source = forms.ChoiceField(label=_("Source"), choices=Case.Source.choices)
@@ -85,8 +92,8 @@ class CaseCreateForm(EmployeeFields, EmployerContactFields, ScreeningFields):
             Fieldset(
                 _("Risk screening (Hedensted)"),
                 HTML('<p class="text-muted small">{}</p>'.format(_("Any risk factor makes the case complex."))),
-                "risk_little_contact", "risk_no_absence_talk", "risk_job_health_mismatch", "risk_mental_health",
-                "risk_note",
+                "screened_now", "risk_little_contact", "risk_no_absence_talk", "risk_job_health_mismatch",
+                "risk_mental_health", "risk_note",
             ),
             Submit("submit", _("Open case")),
         )
@@ -117,8 +124,17 @@ class CaseCreateForm(EmployeeFields, EmployerContactFields, ScreeningFields):
             "first_absence_day": d["first_absence_day"],
             "functional_limitations": d["functional_limitations"],
             "health_note": d["health_note"],
-            "screening": self.screening(),
+            "screening": self.screening_if_done(),
         }
+
+    def screening_if_done(self) -> Screening | None:
+        """The screening, or None when it was not done: a ticked factor or a note counts as done."""
+        screening = self.screening()
+        factors = (screening.little_contact, screening.no_absence_talk, screening.job_health_mismatch,
+                   screening.mental_health)
+        if self.cleaned_data.get("screened_now") or any(factors) or screening.note.strip():
+            return screening
+        return None
 
 
 class CaseEditForm(forms.ModelForm):
@@ -168,6 +184,21 @@ class ReassignForm(forms.Form):
         self.helper.add_input(Submit("submit", _("Reassign")))
 
 
+def outcome_help() -> str:
+    """Which outcomes the results count as what, in the results' own headings and the outcomes' labels."""
+    labels = dict(Case.Outcome.choices)
+
+    def names(outcomes) -> str:
+        return ", ".join(f"\u201d{labels[value]}\u201d" for value, _label in Case.Outcome.choices if value in outcomes)
+
+    return _("In the results, %(retained)s counts %(retained_list)s. %(attached)s counts %(attached_list)s. "
+             "The other outcomes count in neither.") % {
+        "retained": f"\u201d{_('Retained in the job')}\u201d", "retained_list": names(Case.RETAINED_OUTCOMES),
+        "attached": f"\u201d{_('Partial return or work trial')}\u201d",
+        "attached_list": names(Case.ATTACHED_OUTCOMES),
+    }
+
+
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------")] + list(Case.Outcome.choices))
     closed_on = forms.DateField(label=_("Closing date"), widget=DATE_INPUT, validators=[not_in_future])
@@ -176,6 +207,7 @@ class CloseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcome"].error_messages["required"] = _("Choose the outcome of the case.")
+        self.fields["outcome"].help_text = outcome_help()
         self.initial.setdefault("closed_on", timezone.localdate())
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Close case"), css_class="btn-danger"))

@@ -179,22 +179,52 @@ def _html_mail(*, title: str, body: str, link: str) -> str:
     return render_to_string("cases/mail/notification.html", {"title": title, "body": body, "link": link})
 
 
-def notify_case_assigned(*, case, recipient, actor) -> None:
+def notify_case_assigned(*, case, recipient, actor, note: str = "") -> None:
+    """The new owner hears who gave them the case and, when the giver wrote one, their note."""
     from django.urls import reverse
 
+    giver = actor.get_full_name() or actor.username if actor else _("The system")
+    body = _("%(actor)s gave you case %(ref)s (%(name)s).") % {
+        "actor": giver, "ref": case.reference, "name": case.employee.name,
+    }
+    if note.strip():
+        body += "\n" + _("Note from %(actor)s: %(note)s") % {"actor": giver, "note": note.strip()}
     notify(
         recipient=recipient,
         kind="case_assigned",
         title=_("Case %(ref)s is now yours") % {"ref": case.reference},
-        body=_("%(actor)s gave you case %(ref)s (%(name)s).") % {
-            "actor": actor.get_full_name() or actor.username if actor else _("The system"),
-            "ref": case.reference,
-            "name": case.employee.name,
-        },
+        body=body,
         url=reverse("cases:detail", args=[case.reference]),
         case=case,
         dedup_key=f"assigned:{case.pk}:{recipient.pk}:{timezone.now().isoformat()}",
     )
+
+
+@dataclass(frozen=True)
+class MailState:
+    """What happened to a notification's e-mail, for the notifications page."""
+
+    state: str  # "waiting" (held back until `at`), "queued", "sent", "not_sent" (dropped or failed)
+    at: datetime | None = None
+
+
+def mail_states(notifications: Sequence[Notification], *, now: datetime | None = None) -> dict[int, MailState]:
+    """Each notification's e-mail (by the shared dedup key), in one query. A notification without
+    a mail (no address, or in-app only) is missing from the result. Deadline mails found outside working
+    hours carry a later `send_after` (cases.sweep): those are "waiting"."""
+    now = now or timezone.now()
+    keys = {f"mail:{n.dedup_key}"[:200]: n.pk for n in notifications}
+    states: dict[int, MailState] = {}
+    rows = OutboxMessage.objects.filter(dedup_key__in=list(keys)).values_list("dedup_key", "state", "send_after",
+                                                                             "sent_at")
+    for key, state, send_after, sent_at in rows:
+        if state == OutboxMessage.State.SENT:
+            states[keys[key]] = MailState("sent", sent_at)
+        elif state == OutboxMessage.State.PENDING:
+            states[keys[key]] = MailState("waiting", send_after) if send_after > now else MailState("queued")
+        else:
+            states[keys[key]] = MailState("not_sent")
+    return states
 
 
 def notifications_mark_read(*, user, ids: Sequence[int] | None = None) -> int:

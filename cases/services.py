@@ -293,7 +293,7 @@ def case_reassign(*, case: Case, actor, consultant, team: Team | None = None, no
         summary += " " + note
     event_record(case=case, actor=actor, kind="case_reassigned", summary=summary)
     if consultant is not None and consultant != old and consultant != actor:
-        notifications.notify_case_assigned(case=case, recipient=consultant, actor=actor)
+        notifications.notify_case_assigned(case=case, recipient=consultant, actor=actor, note=note)
     return case
 
 

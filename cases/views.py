@@ -36,7 +36,7 @@ from .forms import (
 )
 from .identifiers import looks_like_cpr, validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Employer, Notification
-from .notifications import notifications_mark_read
+from .notifications import mail_states, notifications_mark_read
 from .roles import role_label
 from .selectors import case_search
 from .web import PURPOSE_CASEWORK, admin_required, apply_validation_error, render_read, staff_required
@@ -407,6 +407,10 @@ def information_form_sent(request, reference):
 @login_required
 def notification_list(request):
     page = Paginator(Notification.objects.filter(recipient=request.user), 30).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    states = mail_states(page.object_list)
+    for notification in page.object_list:
+        notification.mail = states.get(notification.pk)
     return render(request, "cases/notifications.html", {"page": page})
 
 

@@ -219,6 +219,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
 EMAIL_TIMEOUT = 20
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Fastholdelse <fastholdelse@kommune.example>")
+# Where users report an accessibility problem; printed on the accessibility statement (/tilgaengelighed/).
+ACCESSIBILITY_CONTACT_EMAIL = os.environ.get("ACCESSIBILITY_CONTACT_EMAIL", "tilgaengelighed@kommune.example")
 
 # --- Personal data: CPR and retention -------------------------------------------------------------
 # Key of the keyed hash (HMAC-SHA256) that a decided referral keeps instead of the CPR. Empty: derived

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import healthz
+from .views import accessibility_statement, favicon, healthz
 
 urlpatterns = [
     path("", include("cases.dashboard.mywork_urls")),  # "/" (home) and "Mit arbejde"
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("tilgaengelighed/", accessibility_statement, name="accessibility"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

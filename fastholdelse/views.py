@@ -1,4 +1,5 @@
-"""Project-level views: the health check and the page for a refused form (CSRF)."""
+"""Project-level views: the health check, the favicon, the accessibility statement and the page for a
+refused form (CSRF)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from .celery import app as celery_app
@@ -140,6 +142,18 @@ def healthz(request):
             logger.warning("Could not read the sweep's last run.", exc_info=True)
             body["sweep"] = "unknown"
     return JsonResponse(body, status=200 if healthy and sweep_ok else 503)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every page whatever the page links: send them to the SVG icon
+    instead of a 404 in the log."""
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+def accessibility_statement(request):
+    """The accessibility statement ("tilgængelighedserklæring") public bodies must publish: public,
+    no login, no case data. The contact address is a setting (ACCESSIBILITY_CONTACT_EMAIL)."""
+    return render(request, "accessibility.html", {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL})
 
 
 def csrf_failure(request, reason: str = ""):

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
 
+from cases.models.case import Case
+
 # Outcomes counted as "retained in the job" (Hedensted's measure) and as "attached to the workplace
-# through partial return or work trial" (Varde's measure).
-RETAINED_OUTCOMES = frozenset({"retained", "retained_adjusted", "relocated"})
-ATTACHED_OUTCOMES = frozenset({"partial_return"})
+# through partial return or work trial" (Varde's measure). Defined on the model: the close form
+# explains the same sets.
+RETAINED_OUTCOMES = Case.RETAINED_OUTCOMES
+ATTACHED_OUTCOMES = Case.ATTACHED_OUTCOMES
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,18 @@ class Case(models.Model):
     class Outcome(models.TextChoices):
         RETAINED = "retained", _("retained in the same job")
         RETAINED_ADJUSTED = "retained_adjusted", _("retained with adjustments")
-        PARTIAL_RETURN = "partial_return", _("partial return")
+        # Worded as the results count it ("Delvis raskmelding eller arbejdsprøvning").
+        PARTIAL_RETURN = "partial_return", _("partial return or work trial")
         RELOCATED = "relocated", _("relocated within the employer")
         NEW_JOB = "new_job", _("new job")
         FLEX_JOB = "flex_job", _("flex job")
         LEFT_LABOUR_MARKET = "left_labour_market", _("left the labour market")
         OTHER = "other", _("other")
+
+    # Outcomes the results count as "retained in the job" (Hedensted's measure) and as "partial return
+    # or work trial" (Varde's measure). The close form explains them from these same sets.
+    RETAINED_OUTCOMES = frozenset({"retained", "retained_adjusted", "relocated"})
+    ATTACHED_OUTCOMES = frozenset({"partial_return"})
 
     # Fields holding health information (GDPR art. 9). Never shown to an employer, never in an
     # employer-facing document or mail; tests seed sentinels into exactly these.

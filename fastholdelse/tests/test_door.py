@@ -137,6 +137,7 @@ RERENDERS = {
 # Views that show no case data, with the reason. Reads of case data never belong here.
 NOT_READS = {
     "healthz": "service health, no data",
+    "favicon": "redirect to the static icon", "accessibility": "the public accessibility statement, no data",
     "channel:document": "the citizen's own page behind a signed link and a one-time code; an accepted code is "
                         "logged as the citizen's own insight (tests/test_channel.py)",
     "channel:download": "the citizen's own download, logged as the citizen's own insight (tests/test_channel.py)",
