@@ -38,12 +38,8 @@ from .models import (
 )
 
 
-class CaseFileAdmin(admin.ModelAdmin):
-    """Read-only, and every read logged. Subclass it for every model that holds case data.
-
-    Nothing in the case file is changed or deleted by hand: the nightly retention job
-    (cases/retention.py) anonymises a closed case RETENTION_CLOSED_CASE_DAYS after its closing date and
-    records what it did in Retention runs (RetentionRunAdmin below)."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -53,6 +49,14 @@ class CaseFileAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CaseFileAdmin(ReadOnlyAdmin):
+    """Read-only, and every read logged. Subclass it for every model that holds case data.
+
+    Nothing in the case file is changed or deleted by hand: the nightly retention job
+    (cases/retention.py) anonymises a closed case RETENTION_CLOSED_CASE_DAYS after its closing date and
+    records what it did in Retention runs (RetentionRunAdmin below)."""
 
     def log_subject(self, obj) -> dict:
         """What the access log row is about: the case, the citizen or the referral behind `obj`."""
@@ -85,17 +89,9 @@ class CaseFileAdmin(admin.ModelAdmin):
         return response
 
 
-class OperationsAdmin(admin.ModelAdmin):
-    """Records of the system's own jobs (sweep runs): no case data, nobody edits them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class OperationsAdmin(ReadOnlyAdmin):
+    """Records of the system's own jobs (sweep runs, retention runs): no case data, nobody edits them,
+    and reading them is not an access-log read."""
 
 
 class CaseFileInline(admin.TabularInline):
@@ -275,18 +271,9 @@ class ReferralAdmin(CaseFileAdmin):
 
 
 @admin.register(RetentionRun)
-class RetentionRunAdmin(admin.ModelAdmin):
+class RetentionRunAdmin(OperationsAdmin):
     """What the nightly retention job did (cases/retention.py). Read-only: the job writes these rows.
     They hold counts and row ids, no case data, so reading them is not an access-log read."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     list_display = ["started_at", "state", "cases_anonymised", "referrals_anonymised", "mails_purged", "finished_at"]
     list_filter = ["state"]
