@@ -121,12 +121,32 @@ class PlacementsForm(forms.Form):
     employer = _step_field(_("The employer places the employee on"))
     consultant = _step_field(_("The consultant places the employee on"))
     agreed = _step_field(_("Agreed step"))
+    # Tapping a step at the table: `party` says whose placement, the tapped button sends `tap` (a step's
+    # position). A plain submit carries both as well, so the taps work without JavaScript too.
+    party = forms.ChoiceField(label=_("Whose placement"), required=False, initial="employee", choices=[
+        ("employee", _("Employee")), ("employer", _("Employer")), ("consultant", _("Consultant")),
+        ("agreed", _("Agreed step"))])
+    tap = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     @classmethod
-    def for_meeting(cls, meeting: Meeting, data=None):
+    def for_meeting(cls, meeting: Meeting, data=None, *, party: str | None = None):
         initial = {p.party: p.step_id for p in meeting.placements.all()}
         initial["agreed"] = meeting.agreed_step_id
+        initial["party"] = party or "employee"
+        if data is not None:
+            data = cls._with_tap(data)
         return cls(data, initial=initial, prefix="goal1")
+
+    @staticmethod
+    def _with_tap(data):
+        """Put a tapped step into the chosen party's field, as if it had been picked from its list."""
+        tapped, party = data.get("goal1-tap"), data.get("goal1-party") or "employee"
+        if not tapped or party not in ("employee", "employer", "consultant", "agreed"):
+            return data
+        step = Step.objects.filter(active=True, position=tapped).first() if str(tapped).isdigit() else None
+        data = data.copy()
+        data[f"goal1-{party}"] = step.pk if step else tapped  # an unknown step fails as "not on the step model"
+        return data
 
     def placements(self) -> dict:
         return {party: self.cleaned_data[party] for party in Placement.Party.values}

@@ -33,7 +33,7 @@ def staircase(*, ladder: list, placements: dict[str, int | None], agreed: int | 
             if placements.get(party) == position:
                 markers.append({
                     "cx": markers_x0 + column * MARKER_COLUMN + MARKER_COLUMN // 2, "cy": y + ROW // 2 - 2,
-                    "letter": letter, "colour": colour, "label": labels[party],
+                    "letter": letter, "colour": colour, "label": labels[party], "column": column + 1,
                 })
         steps.append({
             "position": position, "name": name, "x": x, "y": y, "width": markers_x0 - 8 - x, "height": ROW - 4,

@@ -109,19 +109,34 @@ def meeting_detail(request, reference, pk):
     return render(request, "roundtable/meeting_detail.html", _context(request, meeting))
 
 
-def _section(request, reference, pk, *, build, handle, key, success, anchor=""):
+# The goals that are swapped in place at the table (htmx): the section's anchor names its partial.
+PARTIALS = {"goal1": "roundtable/partials/goal1.html", "goal2": "roundtable/partials/goal2.html",
+            "goal3": "roundtable/partials/goal3.html"}
+
+
+def _section(request, reference, pk, *, build, handle, key, success, anchor="", fresh=None):
     """POST handler shared by the sections of the meeting page: on a refusal the page is shown again
-    with the section's errors and everything typed."""
+    with the section's errors and everything typed.
+
+    From htmx (a goal's form at the table) only that goal's section comes back, saved or refused, and
+    showing it is a logged read like the full page. `fresh(meeting, forms)` gives the section's forms
+    to show after a save (default: empty ones from the context)."""
     meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
     forms = build(meeting, request.POST)
     main = forms[0] if isinstance(forms, tuple) else forms
     valid = all(f.is_valid() for f in forms) if isinstance(forms, tuple) else forms.is_valid()
+    partial = PARTIALS.get(anchor) if request.htmx else None
     if valid:
         try:
             handle(meeting, forms)
         except ValidationError as error:
             apply_validation_error(main, error)
         else:
+            if partial:
+                meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)  # as saved
+                extra = fresh(meeting, forms) if fresh else {}
+                return render_read(request, partial, _context(request, meeting, saved=success, **extra),
+                                   case=meeting.case, detail=meeting_log_detail(meeting))
             messages.success(request, success)
             url = reverse("roundtable:detail", args=[meeting.case.reference, meeting.pk])
             return redirect(url + (f"#{anchor}" if anchor else ""))
@@ -129,8 +144,8 @@ def _section(request, reference, pk, *, build, handle, key, success, anchor=""):
         extra = dict(zip(key, forms, strict=True))
     else:
         extra = {key: forms}
-    return render_read(request, "roundtable/meeting_detail.html", _context(request, meeting, **extra), status=400,
-                       case=meeting.case, detail=meeting_log_detail(meeting))
+    return render_read(request, partial or "roundtable/meeting_detail.html", _context(request, meeting, **extra),
+                       status=400, case=meeting.case, detail=meeting_log_detail(meeting))
 
 
 @login_required
@@ -176,6 +191,8 @@ def placements_save(request, reference, pk):
         handle=lambda m, f: services.placements_save(meeting=m, actor=request.user, placements=f.placements(),
                                                      agreed=f.cleaned_data["agreed"]),
         success=_("Goal 1 saved."), anchor="goal1",
+        # The next tap places the same party again unless another is chosen.
+        fresh=lambda m, f: {"placements_form": PlacementsForm.for_meeting(m, party=f.cleaned_data["party"] or None)},
     )
 
 
