@@ -8,6 +8,7 @@ every citizen by CPR, so the callers never change.
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,17 +30,18 @@ class CitizenLetter:
     email_hint: str = ""
 
 
-class LetterSender:
-    """One way to reach a citizen. `can_send` decides without side effects; `send` queues the letter
+class LetterSender(abc.ABC):
+    """One way to reach a citizen (an interface: the e-mail sender below; a Digital Post adapter later).
+    `can_send` decides without side effects; `send` queues the letter
     durably (it must not be lost if the far end is down) and returns a short description."""
 
     name = "base"
 
-    def can_send(self, letter: CitizenLetter) -> bool:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def can_send(self, letter: CitizenLetter) -> bool: ...
 
-    def send(self, letter: CitizenLetter) -> str:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send(self, letter: CitizenLetter) -> str: ...
 
 
 class EmailLetterSender(LetterSender):

@@ -8,6 +8,7 @@ backend, and the channel then offers e-mail or a code handed over in person inst
 
 from __future__ import annotations
 
+import abc
 import sys
 import threading
 from dataclasses import dataclass
@@ -29,11 +30,14 @@ class SmsUnavailable(Exception):
     """No gateway is configured, or it refused the message."""
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(abc.ABC):
+    """The interface of an SMS backend (SMS_BACKEND), as Django's mail backends: console, file, locmem,
+    disabled here; a gateway's backend in production."""
+
     available = True
 
-    def send_messages(self, messages: list[SmsMessage]) -> int:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def send_messages(self, messages: list[SmsMessage]) -> int: ...
 
 
 class ConsoleBackend(BaseSmsBackend):
