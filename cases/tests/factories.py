@@ -55,8 +55,9 @@ def make_case(*, team: Team, consultant=None, actor=None, cpr: str | None = None
     )
 
 
-def make_referral(team: Team, *, cpr: str):
-    """A fast-track referral as the employer's public form submits it, waiting for the team."""
+def make_referral(team: Team, *, cpr: str, **fields):
+    """A fast-track referral as the employer's public form submits it, waiting for the team; `fields`
+    override the form's values."""
     from cases.fasttrack import services as fasttrack
 
     today = timezone.localdate()
@@ -68,5 +69,5 @@ def make_referral(team: Team, *, cpr: str):
         "first_absence_day": today - timedelta(weeks=3), "expected_over_8_weeks": True,
         "affected_functions": "Løft.", "affected_duration": "Tre uger.", "work_adapted": "Nej.",
         "absence_conversation_held": False, "absence_conversation_on": None, "possibility_statement": False,
-        "adjustments_tried": "", "employee_told": True, "meeting_wishes": "",
+        "adjustments_tried": "", "employee_told": True, "meeting_wishes": "", **fields,
     })

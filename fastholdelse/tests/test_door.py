@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from cases.access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT
 from cases.models import AccessLog, Deadline, Employee, PhoneCall, Referral
 from cases.phone import services as phone
 from cases.roles import Role
-from cases.tests.factories import make_user
+from cases.tests.factories import make_referral, make_user
 from roundtable import services as meetings
 from roundtable.tests.factories import held_meeting_with_goals, make_meeting
 
@@ -62,19 +61,7 @@ class World:
 
 
 def _referral(team, *, cpr: str) -> Referral:
-    from cases.fasttrack import services as fasttrack
-
-    today = timezone.localdate()
-    return fasttrack.referral_submit(data={
-        "cvr": "13585628", "p_number": "", "employer_name": "Nordlys Lager & Logistik A/S",
-        "employer_address": "Industrivej 40, 6000 Kolding", "contact_name": "Hanne Ærenlund", "contact_role": "HR",
-        "contact_phone": "+45 70 20 30 40", "contact_email": "hanne@nordlys.example", "employee_name": "Søren Østergård",
-        "employee_cpr": cpr, "employee_email": "", "employee_phone": "", "job_title": "lærer",
-        "first_absence_day": today - timedelta(weeks=3), "expected_over_8_weeks": True,
-        "affected_functions": "Gårdvagt.", "affected_duration": "Tre uger.", "work_adapted": "Nej.",
-        "absence_conversation_held": False, "absence_conversation_on": None, "possibility_statement": False,
-        "adjustments_tried": "", "employee_told": True, "meeting_wishes": "",
-    })
+    return make_referral(team, cpr=cpr, employee_name="Søren Østergård", job_title="lærer")
 
 
 @pytest.fixture
