@@ -51,12 +51,13 @@ class Referral(models.Model):
     employee_phone = models.CharField(_("employee's phone"), max_length=30, blank=True)
     job_title = models.CharField(_("job title"), max_length=200)
 
-    # The absence and the three statutory questions (employer's view)
+    # The absence and the three questions of BEK 1710 § 3, stk. 1 (employer's view). The employer "kan
+    # vælge at oplyse": voluntary, so blank is allowed.
     first_absence_day = models.DateField(_("first absence day"))
     expected_over_8_weeks = models.BooleanField(_("absence expected to last more than 8 weeks"))
-    affected_functions = models.TextField(_("which work functions are affected"), max_length=2000)
-    affected_duration = models.TextField(_("how long the illness has affected the work"), max_length=2000)
-    work_adapted = models.TextField(_("has the work been adapted"), max_length=2000)
+    affected_functions = models.TextField(_("which work functions are affected"), max_length=2000, blank=True)
+    affected_duration = models.TextField(_("how long the illness has affected the work"), max_length=2000, blank=True)
+    work_adapted = models.TextField(_("has the work been adapted"), max_length=2000, blank=True)
 
     # What has been tried
     absence_conversation_held = models.BooleanField(_("absence conversation held"), default=False)
@@ -103,6 +104,13 @@ class Referral(models.Model):
     def is_late(self) -> bool:
         """More than 5 weeks from the first absence day to the request (accepted, but flagged)."""
         return timezone.localdate(self.received_at) - self.first_absence_day > LATE_AFTER
+
+    @property
+    def two_week_rule_applies(self) -> bool:
+        """SDL § 13 b, stk. 2 binds the job centre only for a § 7 c request made within 5 weeks of the first
+        absence day, and not when the employee declines (stk. 3). Whether this form *is* the § 7 c request
+        is the municipality's setting (Organisation.fasttrack_channel), checked by the caller."""
+        return not self.is_late and self.fast_track_applies
 
     @property
     def fast_track_applies(self) -> bool:
