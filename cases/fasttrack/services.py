@@ -214,8 +214,9 @@ def referral_reject(*, referral: Referral, actor, reason: str) -> Referral:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason that will be sent to the employer.")})
     referral = _check_undecided(referral)
-    _decide(referral, actor=actor, state=Referral.State.REJECTED, rejection_reason=reason.strip())
     legal = legal_texts()
+    _decide(referral, actor=actor, state=Referral.State.REJECTED, rejection_reason=reason.strip(),
+            rejected_as_decision=legal.rejection_is_decision)
     with override("da"):
         # L7: a decision (afgørelse) only when the municipality says so; then with the complaint guidance.
         subject = (_("Fast track %(ref)s: decision on your request") if legal.rejection_is_decision
@@ -255,6 +256,7 @@ class EmployerStatus:
     state: str
     rejection_reason: str
     case_opened: bool
+    rejected_as_decision: bool = False  # as the mail said it (the setting at the time of the rejection)
     meetings: tuple[EmployerMeeting, ...] = ()
     consultant: ConsultantContact | None = None  # name, direct phone and e-mail once a case is opened
     agreements: tuple[EmployerAgreement, ...] = ()
@@ -274,6 +276,7 @@ def employer_view(referral: Referral) -> EmployerStatus:
     return EmployerStatus(
         reference=referral.reference, received_at=referral.received_at, state=referral.state,
         rejection_reason=referral.rejection_reason if referral.state == Referral.State.REJECTED else "",
+        rejected_as_decision=bool(referral.rejected_as_decision) and referral.state == Referral.State.REJECTED,
         case_opened=referral.case_id is not None, meetings=found.meetings, agreements=found.agreements,
         consultant=consultant_contact(case.consultant) if case is not None else None,
     )

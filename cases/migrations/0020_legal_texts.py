@@ -63,5 +63,10 @@ class Migration(migrations.Migration):
             name='work_adapted',
             field=models.TextField(blank=True, max_length=2000, verbose_name='has the work been adapted'),
         ),
+        migrations.AddField(
+            model_name='referral',
+            name='rejected_as_decision',
+            field=models.BooleanField(blank=True, editable=False, null=True, verbose_name='rejection sent as a decision'),
+        ),
         migrations.RunPython(absence_conversation_on_day_28, back_to_day_one),
     ]

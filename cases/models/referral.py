@@ -80,6 +80,9 @@ class Referral(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     rejection_reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+    # Whether the rejection was sent as a decision (afgørelse, with complaint guidance): the municipality's
+    # setting at the time, kept so that the status page later says what the mail said.
+    rejected_as_decision = models.BooleanField(_("rejection sent as a decision"), null=True, blank=True, editable=False)
     # Set by the retention job (cases/retention.py) when the personal data of a rejected referral is removed.
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 

@@ -241,6 +241,15 @@ def test_a_rejection_configured_as_a_decision_carries_reason_and_complaint_guida
     assert "Klagevejledning" in page and "Ankestyrelsen" in page
 
 
+def test_the_status_page_says_what_the_mail_said_when_the_setting_changes_later(client, team):
+    referral, _ = send(client)
+    reject(client, team, referral)
+    organisation(rejection_is_decision=True)  # switched on after the rejection went out
+    page = status_page(client, referral)
+    assert "afgørelse" not in page.lower() and "Klagevejledning" not in page
+    assert Referral.objects.get().rejected_as_decision is False
+
+
 def test_the_complaint_guidance_is_the_municipalitys_text(client, team):
     organisation(rejection_is_decision=True, complaint_guidance="Klag til Borgerservice inden 4 uger.")
     referral, _ = send(client)
