@@ -291,6 +291,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["municipality", "job_centre", "logo"]}),
         (_("Contact"), {"fields": ["address", "phone", "email", "web"]}),
+        # Texts whose legal status the municipality decides (danish-review.md L6, L7, tone 6).
+        (_("Fast-track request and rejections"), {"fields": ["fasttrack_channel", "fasttrack_intro", "rejection_is_decision",
+                                                               "complaint_guidance"]}),
+        (_("Mails"), {"fields": ["mail_sender_name"]}),
     ]
 
     def has_add_permission(self, request) -> bool:

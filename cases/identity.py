@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from django.core.files.storage import default_storage
 
 from .models import Organisation
+from .models.organisation import DEFAULT_COMPLAINT_GUIDANCE
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +55,43 @@ class Sender:
 def sender() -> Sender:
     """The organisation settings as they are now (one query). The migration creates the row; a database
     without it (an admin deleted it by SQL) still gets a neutral sender rather than an error in a mail."""
-    row = Organisation.objects.filter(pk=1).first()
+    return sender_from(Organisation.objects.filter(pk=1).first())
+
+
+def sender_from(row: Organisation | None) -> Sender:
     if row is None:
         return Sender(municipality="", job_centre="Jobcenter")
     return Sender(
         municipality=row.municipality, job_centre=row.job_centre, address=row.address, phone=row.phone,
         email=row.email, web=row.web, logo=row.logo.name if row.logo else "",
+    )
+
+
+@dataclass(frozen=True)
+class LegalTexts:
+    """The municipality's choices where the legal status of a text depends on it (danish-review.md L6, L7,
+    tone 6), with defaults that claim no more than the law: the form is not the § 7 c request, a rejection
+    is not a decision, the footer names the job centre."""
+
+    form_is_request: bool = False  # the municipality accepts this form as the SDL § 7 c request
+    intro: str = ""  # replaces the form's first paragraph; "" = the default text
+    rejection_is_decision: bool = False
+    complaint_guidance: str = DEFAULT_COMPLAINT_GUIDANCE
+    mail_name: str = "Jobcentret"  # "Denne e-mail er sendt automatisk fra <mail_name>."
+
+
+def legal_texts() -> LegalTexts:
+    """The organisation row's legal settings (one query); the safe defaults without the row."""
+    return legal_texts_from(Organisation.objects.filter(pk=1).first())
+
+
+def legal_texts_from(row: Organisation | None) -> LegalTexts:
+    if row is None:
+        return LegalTexts()
+    return LegalTexts(
+        form_is_request=row.fasttrack_channel == Organisation.FastTrackChannel.FORM, intro=row.fasttrack_intro.strip(),
+        rejection_is_decision=row.rejection_is_decision, complaint_guidance=row.complaint_guidance.strip(),
+        mail_name=(row.mail_sender_name or row.job_centre or row.municipality or "Jobcentret").strip(),
     )
 
 

@@ -260,10 +260,13 @@ def mail_footer(*, html: bool = False) -> str:
     from django.template.loader import render_to_string
     from django.utils.translation import override
 
-    from .identity import sender
+    from .identity import legal_texts_from, sender_from
+    from .models import Organisation
 
+    row = Organisation.objects.filter(pk=1).first()  # one query for the sender and the footer's name
     with override("da"):
-        return render_to_string("cases/mail/footer.html" if html else "cases/mail/footer.txt", {"sender": sender()})
+        return render_to_string("cases/mail/footer.html" if html else "cases/mail/footer.txt",
+                                {"sender": sender_from(row), "legal": legal_texts_from(row)})
 
 
 def _with_footer(text: str, footer: str) -> str:

@@ -27,7 +27,8 @@ class ReferralForm(AccessibleForm, forms.ModelForm):
     absence_conversation_held = _yes_no(_("Has the absence conversation been held?"))
     possibility_statement = _yes_no(_("Has a possibility statement (mulighedserklæring) been obtained?"))
     employee_told = _yes_no(_("Has the employee been told about this request?"),
-                            _("The employee must be told. The job centre will also contact the employee."))
+                            _("Tell the employee that you are sending the request. The job centre will also contact "
+                              "the employee."))
     website = forms.CharField(required=False, max_length=200, label=_("Leave this field empty"))
     # Declared here (not from the model) so that spaces and a dash may be typed: the clean methods
     # normalise to the stored digits.
@@ -53,9 +54,10 @@ class ReferralForm(AccessibleForm, forms.ModelForm):
             "employee_name": _("Employee's name"), "employee_cpr": _("Employee's CPR number"),
             "employee_email": _("Employee's e-mail"), "employee_phone": _("Employee's phone"),
             "job_title": _("Job title"), "first_absence_day": _("First absence day"),
-            "affected_functions": _("Which work functions are affected by the illness?"),
-            "affected_duration": _("How long has the illness affected the work?"),
-            "work_adapted": _("Has the work been adapted, and how?"),
+            # BEK 1710 § 3, stk. 1: the employer "kan vælge at oplyse" these three: voluntary.
+            "affected_functions": _("Which work functions are affected by the illness? (optional)"),
+            "affected_duration": _("How long has the illness affected the work? (optional)"),
+            "work_adapted": _("Has an attempt been made to adapt the work to the employee's condition? (optional)"),
             "absence_conversation_on": _("Date of the absence conversation"),
             "adjustments_tried": _("Adjustments tried (optional)"),
             "meeting_wishes": _("Wishes for a meeting time (optional)"),
@@ -63,7 +65,8 @@ class ReferralForm(AccessibleForm, forms.ModelForm):
         help_texts = {
             "employee_cpr": _("DDMMYY-SSSS"),
             "employee_email": _("E-mail or phone: we send the employee a link to answer."),
-            "first_absence_day": _("A request later than 5 weeks after the first absence day is still received."),
+            "first_absence_day": _("As a rule, send the request no later than 5 weeks after the first absence day. "
+                                   "You can send it later, but then the 2-week deadline does not apply."),
         }
         widgets = {
             "first_absence_day": DATE_INPUT, "absence_conversation_on": DATE_INPUT,
@@ -129,12 +132,12 @@ class EmployeeAnswerForm(AccessibleForm, forms.Form):
                  (Referral.Consent.DECLINED, _("No, I do not want fast track"))],
         error_messages={"required": _("Say whether you agree to fast track.")},
     )
-    functions = forms.CharField(label=_("Which of your work functions are affected by the illness?"), required=False,
-                                max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    duration = forms.CharField(label=_("How long has the illness affected your work?"), required=False, max_length=2000,
-                               widget=forms.Textarea(attrs={"rows": 2}))
-    adapted = forms.CharField(label=_("Has your work been adapted, and how?"), required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
+    functions = forms.CharField(label=_("Which of your work functions are affected by the illness? (optional)"),
+                                required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    duration = forms.CharField(label=_("How long has the illness affected your work? (optional)"), required=False,
+                               max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    adapted = forms.CharField(label=_("Has an attempt been made to adapt your work to your condition? (optional)"),
+                              required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ after commit, so a mail server or broker that is down never loses a referral.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,8 +21,8 @@ from django.utils.translation import override
 from .. import deadlines, services
 from ..channel.contacts import contact_points_from_employer
 from ..identifiers import validate_cpr
-from ..identity import ConsultantContact, consultant_contact, sender
-from ..models import Case, DeadlinePolicy, Employee, Referral, Team
+from ..identity import ConsultantContact, LegalTexts, consultant_contact, legal_texts, legal_texts_from, sender_from
+from ..models import Case, DeadlinePolicy, Employee, Organisation, Referral, Team
 from ..notifications import Draft, notify_bulk, outbox_enqueue, outbox_enqueue_many, outbox_message
 from ..ports import meetings as meetings_port
 from ..ports.meetings import EmployerAgreement, EmployerMeeting, EmployerMeetings
@@ -50,8 +50,29 @@ def employee_url(referral: Referral) -> str:
 
 def referral_text(referral: Referral) -> str:
     """The filled template as plain text, fit to paste into an e-mail (the employer's part only)."""
+    row = Organisation.objects.filter(pk=1).first()
     with override("da"):
-        return render_to_string("cases/fasttrack/referral.txt", {"r": referral, "sender": sender()}).strip() + "\n"
+        return render_to_string("cases/fasttrack/referral.txt", {
+            "r": referral, "sender": sender_from(row), "legal": legal_texts_from(row)}).strip() + "\n"
+
+
+# SDL § 13 b, stk. 2: the first follow-up conversation no later than 2 weeks after the request is received.
+TWO_WEEKS = timedelta(weeks=2)
+
+
+def two_week_promise(referral: Referral, legal: LegalTexts) -> date | None:
+    """The day the job centre may promise the first follow-up conversation by, or None when the promise
+    does not apply: the form is not the municipality's § 7 c channel (the request goes through NemRefusion),
+    the request came more than 5 weeks after the first absence day, or the employee declined."""
+    if not legal.form_is_request or not referral.two_week_rule_applies:
+        return None
+    return timezone.localdate(referral.received_at) + TWO_WEEKS
+
+
+def receipt_context(referral: Referral) -> dict:
+    """What the receipt page and the receipt mail say about the deadline (one place for both)."""
+    legal = legal_texts()
+    return {"legal": legal, "promise_day": two_week_promise(referral, legal)}
 
 
 @transaction.atomic
@@ -66,7 +87,7 @@ def referral_submit(*, data: dict) -> Referral:
 
     with override("da"):
         context = {"r": referral, "status_url": status_url(referral), "employee_url": employee_url(referral),
-                   "consent_days": settings.FASTTRACK_CONSENT_LINK_DAYS}
+                   "consent_days": settings.FASTTRACK_CONSENT_LINK_DAYS, **receipt_context(referral)}
         outbox_enqueue_many([
             outbox_message(
                 to=referral.contact_email,
@@ -193,10 +214,14 @@ def referral_reject(*, referral: Referral, actor, reason: str) -> Referral:
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason that will be sent to the employer.")})
     referral = _check_undecided(referral)
-    _decide(referral, actor=actor, state=Referral.State.REJECTED, rejection_reason=reason.strip())
+    legal = legal_texts()
+    _decide(referral, actor=actor, state=Referral.State.REJECTED, rejection_reason=reason.strip(),
+            rejected_as_decision=legal.rejection_is_decision)
     with override("da"):
-        _mail_employer(referral, subject=_("Fast track %(ref)s: the request was not accepted"),
-                       template="cases/fasttrack/mail_rejected.txt")
+        # L7: a decision (afgørelse) only when the municipality says so; then with the complaint guidance.
+        subject = (_("Fast track %(ref)s: decision on your request") if legal.rejection_is_decision
+                   else _("Fast track %(ref)s: your request has been processed"))
+        _mail_employer(referral, subject=subject, template="cases/fasttrack/mail_rejected.txt", legal=legal)
     return referral
 
 
@@ -208,12 +233,14 @@ def _decide(referral: Referral, *, actor, state: str, **fields) -> None:
     referral.save(update_fields=["state", "decided_at", "decided_by", *fields, *forgotten])
 
 
-def _mail_employer(referral: Referral, *, subject: str, template: str, consultant: ConsultantContact | None = None) -> None:
+def _mail_employer(referral: Referral, *, subject: str, template: str, consultant: ConsultantContact | None = None,
+                   legal: LegalTexts | None = None) -> None:
     """The triage decision to the employer's contact person, once (dedup key per referral and state);
     an opened case names its consultant and their direct contact."""
     outbox_enqueue(
         to=referral.contact_email, subject=subject % {"ref": referral.reference},
-        text=render_to_string(template, {"r": referral, "status_url": status_url(referral), "consultant": consultant}),
+        text=render_to_string(template, {"r": referral, "status_url": status_url(referral), "consultant": consultant,
+                                         "legal": legal}),
         dedup_key=f"fasttrack:{referral.state}:{referral.pk}",
     )
 
@@ -229,6 +256,7 @@ class EmployerStatus:
     state: str
     rejection_reason: str
     case_opened: bool
+    rejected_as_decision: bool = False  # as the mail said it (the setting at the time of the rejection)
     meetings: tuple[EmployerMeeting, ...] = ()
     consultant: ConsultantContact | None = None  # name, direct phone and e-mail once a case is opened
     agreements: tuple[EmployerAgreement, ...] = ()
@@ -248,6 +276,7 @@ def employer_view(referral: Referral) -> EmployerStatus:
     return EmployerStatus(
         reference=referral.reference, received_at=referral.received_at, state=referral.state,
         rejection_reason=referral.rejection_reason if referral.state == Referral.State.REJECTED else "",
+        rejected_as_decision=bool(referral.rejected_as_decision) and referral.state == Referral.State.REJECTED,
         case_opened=referral.case_id is not None, meetings=found.meetings, agreements=found.agreements,
         consultant=consultant_contact(case.consultant) if case is not None else None,
     )

@@ -18,11 +18,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ..access import read_record, referral_for_change, referral_for_reading, referrals_visible_to
-from ..identity import sender
+from ..identity import legal_texts, sender
 from ..models import Referral
 from ..web import PURPOSE_CASEWORK, apply_validation_error, render_read, staff_required
 from . import pdf, ratelimit, services, signing
 from .forms import AcceptForm, EmployeeAnswerForm, ReferralForm, RejectForm
+
+
+def _form_page(request, form, status=200):
+    """The public form with the municipality's legal settings (channel, intro) and its contact details."""
+    return render(request, "cases/fasttrack/form.html", {"form": form, "legal": legal_texts(), "sender": sender()},
+                  status=status)
 
 
 @never_cache
@@ -32,7 +38,7 @@ def referral_form(request):
         if ratelimit.limit_reached(request):
             form.add_error(None, _("Too many requests from your address. Wait ten minutes and send again; "
                                    "what you typed is still here."))
-            return render(request, "cases/fasttrack/form.html", {"form": form}, status=429)
+            return _form_page(request, form, status=429)
         if form.is_valid():
             if form.is_spam:  # a bot filled the hidden field: look successful, store nothing
                 return render(request, "cases/fasttrack/spam.html")
@@ -44,8 +50,7 @@ def referral_form(request):
                 ratelimit.count_accepted(request)
                 token = signing.make_token(referral.pk, salt=signing.STATUS_SALT)
                 return redirect("fasttrack:receipt", token=token)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "cases/fasttrack/form.html", {"form": form}, status=status)
+    return _form_page(request, form, status=400 if request.method == "POST" else 200)
 
 
 def _referral_from(token: str, *, salt: str, max_age) -> Referral:
@@ -88,14 +93,14 @@ def receipt(request, token):
     referral = _status_referral(token)
     return render(request, "cases/fasttrack/receipt.html", {
         "r": referral, "status_url": request.build_absolute_uri(reverse("fasttrack:status", args=[token])), "token": token,
-        "text": services.referral_text(referral), "sender": sender()})
+        "text": services.referral_text(referral), "sender": sender(), **services.receipt_context(referral)})
 
 
 @_public
 def status(request, token):
     referral = _status_referral(token)
     return render(request, "cases/fasttrack/status.html", {
-        "view": services.employer_view(referral), "token": token, "sender": sender()})
+        "view": services.employer_view(referral), "token": token, "sender": sender(), "legal": legal_texts()})
 
 
 DOCUMENTS = {
@@ -120,7 +125,7 @@ def employee(request, token):
     goes through the job centre, so whoever else holds the link can neither read nor alter the answer."""
     referral = _referral_from(token, salt=signing.EMPLOYEE_SALT, max_age=signing.employee_max_age())
     if referral.consent != Referral.Consent.PENDING:
-        return render(request, "cases/fasttrack/employee_answered.html", {"r": referral})
+        return render(request, "cases/fasttrack/employee_answered.html", {"r": referral, "sender": sender()})
     form = EmployeeAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -132,7 +137,7 @@ def employee(request, token):
         else:
             messages.success(request, _("Thank you. Your answer has been sent to the job centre."))
             return redirect("fasttrack:employee", token=token)
-    return render(request, "cases/fasttrack/employee.html", {"r": referral, "form": form},
+    return render(request, "cases/fasttrack/employee.html", {"r": referral, "form": form, "sender": sender()},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -157,7 +162,7 @@ def triage_list(request):
 
 def _triage_context(request, referral, **extra):
     context = {"r": referral, "accept_form": AcceptForm(referral=referral, user=request.user), "reject_form": RejectForm(),
-               "text": services.referral_text(referral)}
+               "text": services.referral_text(referral), "legal": legal_texts()}
     context.update(extra)
     return context
 

@@ -17,8 +17,9 @@ POLICIES = [
      False, False, 3 * D, D, "Sygedagpengeloven § 13 b, stk. 2"),
     ("ordinary_follow_up", "Første opfølgning inden udgangen af 8. sygeuge", "first_absence_day", 8, "weeks", "clock",
      True, False, 7 * D, D, "Sygedagpengeloven § 13 b, stk. 1"),
+    # SDL § 7 a: "senest 4 uger efter første fraværsdag" = first absence day + 28 (not day one, see 0020_legal).
     ("absence_conversation", "Arbejdsgiverens sygefraværssamtale inden 4 uger", "first_absence_day", 4, "weeks",
-     "clock", True, False, 5 * D, 2 * D, "Sygedagpengeloven § 7 a (arbejdsgiverens pligt)"),
+     "clock", False, False, 5 * D, 2 * D, "Sygedagpengeloven § 7 a (arbejdsgiverens pligt)"),
     ("information_form", "Svar på oplysningsskema inden 8 dage", "form_sent", 8, "days", "clock", False, False,
      2 * D, D, "Sygedagpengeloven § 11"),
     ("agreement_item", "Aftalepunkt til aftalt dato", "agreed", 1, "days", "clock", False, True, D, D,

@@ -51,12 +51,13 @@ class Referral(models.Model):
     employee_phone = models.CharField(_("employee's phone"), max_length=30, blank=True)
     job_title = models.CharField(_("job title"), max_length=200)
 
-    # The absence and the three statutory questions (employer's view)
+    # The absence and the three questions of BEK 1710 § 3, stk. 1 (employer's view). The employer "kan
+    # vælge at oplyse": voluntary, so blank is allowed.
     first_absence_day = models.DateField(_("first absence day"))
     expected_over_8_weeks = models.BooleanField(_("absence expected to last more than 8 weeks"))
-    affected_functions = models.TextField(_("which work functions are affected"), max_length=2000)
-    affected_duration = models.TextField(_("how long the illness has affected the work"), max_length=2000)
-    work_adapted = models.TextField(_("has the work been adapted"), max_length=2000)
+    affected_functions = models.TextField(_("which work functions are affected"), max_length=2000, blank=True)
+    affected_duration = models.TextField(_("how long the illness has affected the work"), max_length=2000, blank=True)
+    work_adapted = models.TextField(_("has the work been adapted"), max_length=2000, blank=True)
 
     # What has been tried
     absence_conversation_held = models.BooleanField(_("absence conversation held"), default=False)
@@ -79,6 +80,9 @@ class Referral(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     rejection_reason = models.TextField(_("reason for rejection"), max_length=2000, blank=True)
+    # Whether the rejection was sent as a decision (afgørelse, with complaint guidance): the municipality's
+    # setting at the time, kept so that the status page later says what the mail said.
+    rejected_as_decision = models.BooleanField(_("rejection sent as a decision"), null=True, blank=True, editable=False)
     # Set by the retention job (cases/retention.py) when the personal data of a rejected referral is removed.
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
@@ -103,6 +107,13 @@ class Referral(models.Model):
     def is_late(self) -> bool:
         """More than 5 weeks from the first absence day to the request (accepted, but flagged)."""
         return timezone.localdate(self.received_at) - self.first_absence_day > LATE_AFTER
+
+    @property
+    def two_week_rule_applies(self) -> bool:
+        """SDL § 13 b, stk. 2 binds the job centre only for a § 7 c request made within 5 weeks of the first
+        absence day, and not when the employee declines (stk. 3). Whether this form *is* the § 7 c request
+        is the municipality's setting (Organisation.fasttrack_channel), checked by the caller."""
+        return not self.is_late and self.fast_track_applies
 
     @property
     def fast_track_applies(self) -> bool:

@@ -83,11 +83,12 @@ def test_a_first_absence_day_added_later_starts_the_waiting_clocks(world):
     follow = case.deadlines.get(kind="ordinary_follow_up")
     talk = case.deadlines.get(kind="absence_conversation")
     assert follow.due_at.astimezone(CPH).date() == date(2026, 4, 27)  # end of week 8: day 1 + 55 days
-    assert talk.due_at.astimezone(CPH).date() == date(2026, 3, 30)  # day 28 is Sun 29/3: moved to Monday
+    assert talk.due_at.astimezone(CPH).date() == date(2026, 3, 30)  # 2/3 + 28 days = Mon 30/3
     # Corrected again: the same clocks are recomputed, not doubled.
     services.case_update(case=case, actor=mette, fields={"first_absence_day": date(2026, 3, 4)})
     assert case.deadlines.filter(kind="absence_conversation").count() == 1
-    assert case.deadlines.get(kind="absence_conversation").due_at.astimezone(CPH).date() == date(2026, 3, 31)  # day 28 from 4/3
+    # SDL § 7 a "senest 4 uger efter første fraværsdag": 4/3 + 28 days = 1/4 (danish-review.md L10).
+    assert case.deadlines.get(kind="absence_conversation").due_at.astimezone(CPH).date() == date(2026, 4, 1)
     assert deadline_invariant_violations() == []
 
 

@@ -86,7 +86,7 @@ def test_the_admin_edits_the_settings_with_a_logo_and_cannot_add_or_delete(clien
     response = client.post(reverse("admin:cases_organisation_change", args=[1]), {
         "municipality": "Helsingør Kommune", "job_centre": "Jobcenter Helsingør", "address": "Prøvestenen 2",
         "phone": "49 28 28 28", "email": "jobcenter@helsingor.dk", "web": "https://helsingor.dk",
-        "logo": SimpleUploadedFile("logo.png", PNG, content_type="image/png"),
+        "logo": SimpleUploadedFile("logo.png", PNG, content_type="image/png"), "fasttrack_channel": "nemrefusion",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     assert sender().job_centre == "Jobcenter Helsingør" and sender().logo.endswith(".png")
@@ -170,7 +170,7 @@ def test_a_staff_notification_mail_carries_the_sender_in_text_and_html(aarhus):
     notify(recipient=user, kind="test", title="Frist i dag", body="Sagen venter.", dedup_key="identity:1")
     outbox_send_due()
     (message,) = mail.outbox
-    assert message.body.rstrip().endswith("Fastholdelse: Denne besked er sendt automatisk.")
+    assert message.body.rstrip().endswith("Denne e-mail er sendt automatisk fra Jobcenter Aarhus. Du kan ikke svare på den.")
     assert "Jobcenter Aarhus, Aarhus Kommune" in message.body and "Tlf. 89 40 20 00" in message.body
     (html, mimetype), = message.alternatives
     assert mimetype == "text/html"

@@ -23,7 +23,7 @@ OFFERS = [
     ("Stresscoaching (forløb på 6 samtaler)", "Individuelle samtaler om stresshåndtering og tilbagevenden.", "Coachhuset ApS", "70 11 22 33", 3, 6),
     ("Psykologsamtaler", "Kortere forløb hos autoriseret psykolog.", "Psykologerne i Nordsjælland", "psykolog@example.dk", 3, 7),
     ("Fysioterapi og træning", "Genoptræning og råd om belastning i jobbet.", "FysioCentret", "fysio@example.dk", 2, 6),
-    ("Hæve-sænkebord og hjælpemidler", "Arbejdspladsindretning; § 56 og hjælpemidler efter behov.", "Jobcentret", "hjaelpemidler@jobcenter.example", 1, 4),
+    ("Hæve-sænkebord og hjælpemidler", "Arbejdspladsindretning og hjælpemidler efter behov.", "Jobcentret", "hjaelpemidler@jobcenter.example", 1, 4),
     ("Arbejdsprøvning", "Afprøvning af arbejdsevnen i eget eller andet job.", "Jobcentret", "", 5, 7),
     ("Delvis raskmelding", "Gradvis tilbagevenden med nedsat timetal og sygedagpenge for resten.", "Arbejdsgiver og jobcentret", "", 3, 5),
     ("Omplacering", "Andre opgaver eller en anden stilling hos samme arbejdsgiver.", "Arbejdsgiver", "", 4, 7),

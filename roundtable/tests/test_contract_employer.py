@@ -95,7 +95,8 @@ NOT_WRITTEN = {
     "roundtable.MinutesVersion": {"pdf_full_sha256", "pdf_employer_sha256"},
     "cases.RetentionRun": {"errors"},  # row ids and exception types, written by the job
     # The job centre's own letterhead and the consultant's work phone: printed for outsiders on purpose.
-    "cases.Organisation": {"municipality", "job_centre", "address", "phone", "email", "web"},
+    "cases.Organisation": {"municipality", "job_centre", "address", "phone", "email", "web", "fasttrack_intro",
+                           "complaint_guidance", "mail_sender_name"},
     "cases.ConsultantProfile": {"phone"},
 }
 
