@@ -9,7 +9,8 @@ Fails (exit 1, one line per problem) when
       may carry `# glossary: allow-count`;
   (c) the catalogue does not compile with `msgfmt -c` (syntax, python-format placeholders, plural
       header), or an entry is untranslated or fuzzy, or a msgstr holds a %(name) placeholder the
-      msgid does not have (a KeyError at runtime) or drops one the msgid has.
+      msgid does not have (a KeyError at runtime) or drops one the msgid has, or a msgstr quotes with
+      English quotes (“…”, ‘…’, '…') where Danish uses »…«.
 
 No Django needed: the check reads the .po with polib and calls GNU msgfmt.
 """
@@ -49,6 +50,8 @@ ALLOWED_COUNTS = {
 }
 
 PLACEHOLDER_RE = re.compile(r"%\((\w+)\)")
+# English opening quotes; Danish text quotes »like this« (or ”like this”).
+ENGLISH_QUOTES_RE = re.compile(r"[“‘]|(?<![\w=])'[^'\s][^']*'(?!\w)")
 ALLOW_RE = re.compile(r"glossary:\s*allow\s+([\w-]+)")
 ALLOW_COUNT_RE = re.compile(r"glossary:\s*allow-count\b")
 
@@ -156,6 +159,8 @@ def check_entries(po: polib.POFile) -> list[str]:
         if not all(texts):
             problems.append(f"{_where(entry)}: untranslated")
             continue
+        if any(ENGLISH_QUOTES_RE.search(text) for text in texts):
+            problems.append(f"{_where(entry)}: English quotes in the msgstr; Danish quotes are »…« (or ”…”)")
         source = set(PLACEHOLDER_RE.findall(entry.msgid + " " + (entry.msgid_plural or "")))
         for text in texts:
             extra = set(PLACEHOLDER_RE.findall(text)) - source

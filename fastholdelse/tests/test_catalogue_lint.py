@@ -165,3 +165,13 @@ def test_the_glossary_page_lists_every_machine_checked_term_and_forbidden_word()
 def test_the_review_fixes_render_in_danish(render, danish):
     with translation.override("da"):
         assert render() == danish
+
+
+def test_english_quotes_fail_and_danish_quotes_and_apostrophes_pass(tmp_path):
+    bad = po(tmp_path, '''msgid "E.g. 'by week 8'."\nmsgstr "F.eks. 'inden uge 8'."\n\n'''
+                       '''msgid "The step “%(s)s”."\nmsgstr "Trinnet “%(s)s”."\n''')
+    assert [p for p in catalogue_lint.check(bad) if "English quotes" in p and "E.g." in p]
+    assert [p for p in catalogue_lint.check(bad) if "English quotes" in p and "The step" in p]
+    good = po(tmp_path, '''msgid "E.g. 'by week 8'."\nmsgstr "F.eks. »inden uge 8«."\n\n'''
+                        '''msgid "the PDFs of Jens"\nmsgstr "Jens' PDF'er"\n''')
+    assert catalogue_lint.check(good) == []
