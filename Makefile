@@ -72,9 +72,12 @@ load: install system-stack
 load-short: install system-stack
 	timeout --signal=TERM --kill-after=60 600 $(BIN)/python bench/load/run.py --short
 
+# ruff, the import contracts, then the Danish catalogue: glossary words (locale/glossary.toml, see
+# docs/ordliste.md), counts without ngettext, and `msgfmt -c`.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m fastholdelse.catalogue_lint
 
 messages:
 	$(BIN)/python manage.py makemessages -l da -l en --no-location --ignore=.venv --ignore=var --ignore=static

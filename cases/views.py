@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import deadlines, employers, followups, services
@@ -429,7 +430,8 @@ def notification_open(request, pk):
 @require_POST
 def notifications_read_all(request):
     count = notifications_mark_read(user=request.user)
-    messages.success(request, _("%(n)s notifications marked as read.") % {"n": count})
+    messages.success(request, ngettext("%(n)s notification marked as read.",
+                                       "%(n)s notifications marked as read.", count) % {"n": count})
     return redirect("cases:notifications")
 
 

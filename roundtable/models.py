@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Step(models.Model):
@@ -99,7 +100,7 @@ class Meeting(models.Model):
     class State(models.TextChoices):
         INVITED = "invited", _("invited")
         MOVED = "moved", _("moved")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("meeting", "cancelled")
         HELD = "held", _("held")
 
     class PlaceKind(models.TextChoices):

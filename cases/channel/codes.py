@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from ..models import Case, ContactPoint, OneTimeCode
 from ..services import event_record
@@ -59,8 +59,11 @@ def code_hand_over(*, case: Case, actor) -> str:
 
 def _deliver(point: ContactPoint, code: str) -> None:
     with override("da"):
-        text = _("Your code from the job centre: %(code)s. It works for %(minutes)d minutes. "
-                 "Never give it to anyone.") % {"code": code, "minutes": settings.CITIZEN_CODE_MINUTES}
+        minutes = settings.CITIZEN_CODE_MINUTES
+        text = ngettext("Your code from the job centre: %(code)s. It works for %(minutes)d minute. "
+                        "Never give it to anyone.",
+                        "Your code from the job centre: %(code)s. It works for %(minutes)d minutes. "
+                        "Never give it to anyone.", minutes) % {"code": code, "minutes": minutes}
         if point.kind == ContactPoint.Kind.PHONE:
             send_sms(to=point.value, text=text)
         else:
@@ -142,7 +145,8 @@ def code_check(*, case: Case, code: str) -> CodeCheck:
         result = CodeCheck(Outcome.WRONG if left > 0 else Outcome.LOCKED, attempts_left=left)
     logger.warning("Failed one-time code for case %s: %s", case.reference, result.outcome.value)
     event_record(case=case, actor=None, kind="code_failed", summary={
-        Outcome.WRONG: _("A wrong one-time code was typed (%(n)d of %(limit)d attempts).") % {
+        Outcome.WRONG: ngettext("A wrong one-time code was typed (%(n)d of %(limit)d attempt).",
+                                "A wrong one-time code was typed (%(n)d of %(limit)d attempts).", limit) % {
             "n": limit - result.attempts_left, "limit": limit},
         Outcome.LOCKED: _("The one-time code is locked after too many wrong attempts."),
         Outcome.EXPIRED: _("An expired one-time code was typed."),

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -51,7 +52,8 @@ def _document_or_problem(request, kind: str, token: str):
 
 def _code_message(result: codes.CodeCheck) -> str:
     if result.outcome is Outcome.WRONG:
-        return _("The code is wrong. You have %(n)d attempts left.") % {"n": result.attempts_left}
+        return ngettext("The code is wrong. You have %(n)d attempt left.", "The code is wrong. You have %(n)d attempts left.",
+                        result.attempts_left) % {"n": result.attempts_left}
     return {
         Outcome.EXPIRED: _("The code has expired. Ask for a new code."),
         Outcome.LOCKED: _("Too many wrong attempts: the code no longer works. Ask for a new code."),

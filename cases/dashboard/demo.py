@@ -66,11 +66,11 @@ CALLS = [
     (13, 11, "gp", "Læge Hanne Winther", "+45 75 50 60 70",
      "Egen læge spørger til mulighedserklæring; rådgivet om del 2.", True, None),
     (8, 14, "union", "Jesper Lund, 3F", "+45 33 44 55 66",
-     "Tillidsrepræsentant vil deltage i møde; oplyst om medarbejderens samtykke.", True, None),
+     "Tillidsrepræsentant vil deltage i møde; oplyst om, at medarbejderen selv svarer på fast track.", True, None),
     (6, 9, "employer", "Hanne Ærenlund", "hanne@vestjysk.example",
      "Smed sygemeldt med stress; arbejdsgiver ønsker møde inden for en uge.", False, 6),
     (3, 10, "caseworker", "Sagsbehandler Ib Nørgaard", "+45 76 11 22 33",
-     "Sygedagpengesagsbehandler henviser borger med lange fraværsperioder.", False, None),
+     "Sygedagpengesagsbehandler henviser en sygemeldt med lange fraværsperioder.", False, None),
     (1, 15, "employer", "Per Wøldike", "+45 40 50 60 70",
      "Spørgsmål om sygefraværssamtale inden 4 uger; sendt skabelon.", True, None),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..deadlines import work_calendar
 from ..models import ConsultantProfile
@@ -59,7 +60,9 @@ def digests_send(*, now: datetime | None = None) -> int:
         for user in users:
             counts = my_work(user, now=now).counts
             messages.append(outbox_message(
-                to=user.email, subject=_("My work %(day)s: %(overdue)s overdue, %(meetings)s meetings today") % {
+                to=user.email, subject=ngettext("My work %(day)s: %(overdue)s overdue, %(meetings)s meeting today",
+                                 "My work %(day)s: %(overdue)s overdue, %(meetings)s meetings today",
+                                 counts["meetings_today"]) % {
                     "day": today.strftime("%d/%m"), "overdue": counts["overdue"], "meetings": counts["meetings_today"]},
                 text=digest_text(counts=counts), dedup_key=f"morning-digest:{user.pk}:{today.isoformat()}",
             ))

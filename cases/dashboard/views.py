@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -218,7 +218,8 @@ def reassign(request):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("%(n)d cases reassigned to %(name)s.") % {
+            messages.success(request, ngettext("%(n)d case reassigned to %(name)s.",
+                                               "%(n)d cases reassigned to %(name)s.", len(moved)) % {
                 "n": len(moved), "name": form.cleaned_data["consultant"].get_full_name()
                 or form.cleaned_data["consultant"].username})
             return redirect(f"{reverse('dashboard:reassign')}?{query}")

@@ -13,7 +13,7 @@ POLICIES = [
      "Helsingør-modellen"),
     ("follow_up", "Opfølgningsmøde efter 4 uger", "meeting_held", 4, "weeks", "clock", False, False, 2 * D, D,
      "Helsingør, Roskilde"),
-    ("fast_track_conversation", "Første samtale i fast track inden 2 uger", "fast_track_request", 2, "weeks", "clock",
+    ("fast_track_conversation", "Første opfølgningssamtale i fast track inden 2 uger", "fast_track_request", 2, "weeks", "clock",
      False, False, 3 * D, D, "Sygedagpengeloven § 13 b, stk. 2"),
     ("ordinary_follow_up", "Første opfølgning inden udgangen af 8. sygeuge", "first_absence_day", 8, "weeks", "clock",
      True, False, 7 * D, D, "Sygedagpengeloven § 13 b, stk. 1"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Case(models.Model):
@@ -14,7 +15,7 @@ class Case(models.Model):
         GP = "gp", _("GP")
         CASEWORKER = "caseworker", _("caseworker")
         EMPLOYER_CONTACT = "employer_contact", _("employer contact")
-        CITIZEN = "citizen", _("citizen")
+        CITIZEN = "citizen", pgettext_lazy("case source", "citizen")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DeadlinePolicy(models.Model):
@@ -107,7 +108,7 @@ class DeadlineQuerySet(models.QuerySet):
 
 class Deadline(models.Model):
     class State(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("deadline", "open")
         MET = "met", _("met")
         BREACHED = "breached", _("overdue")
         CANCELLED = "cancelled", _("cancelled")

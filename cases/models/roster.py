@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 FULL_TIME_HOURS = 37
 
@@ -99,7 +100,7 @@ class PhoneCall(models.Model):
 
     class CallerType(models.TextChoices):
         EMPLOYER = "employer", _("employer")
-        CITIZEN = "citizen", _("citizen")
+        CITIZEN = "citizen", pgettext_lazy("caller type", "citizen")
         GP = "gp", _("GP")
         CASEWORKER = "caseworker", _("caseworker")
         UNION = "union", _("union")

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from .. import deadlines, notifications, services
 from ..deadlines import work_calendar
@@ -43,7 +44,7 @@ def closed_reason(day: date) -> str | None:
     reason = calendar.closed_reason(day)
     if reason is None:
         return None
-    return _("weekend") if reason == WEEKEND else _(reason)
+    return pgettext("closed day", "weekend") if reason == WEEKEND else _(reason)
 
 
 def _check_working_day(day: date, *, field: str = "date") -> None:
@@ -283,11 +284,14 @@ def _wished_roundtable_open(*, call: PhoneCall, case: Case, actor):
     """The employer's wish on the phone becomes a clock on the case, met by holding the roundtable."""
     days = call.roundtable_within_days
     services.event_record(case=case, actor=actor, kind="roundtable_wished",
-                          summary=_("The caller wishes a roundtable within %(days)d days of the call.") % {"days": days})
+                          summary=ngettext("The caller wishes a roundtable within %(days)d day of the call.",
+                                           "The caller wishes a roundtable within %(days)d days of the call.",
+                                           days) % {"days": days})
     return deadlines.deadline_open(
         case=case, kind=Kind.WISHED_ROUNDTABLE, start=call.received_at, actor=actor,
         due_at=wished_roundtable_due(received_at=call.received_at, days=days),
-        title=_("roundtable within %(days)d working days (the employer's wish)") % {"days": days},
+        title=ngettext("roundtable within %(days)d working day (the employer's wish)",
+                       "roundtable within %(days)d working days (the employer's wish)", days) % {"days": days},
     )
 
 

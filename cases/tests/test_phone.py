@@ -171,7 +171,7 @@ def test_call_form_keeps_input_on_error(client, kolding):
         "team": kolding["team"].pk, "caller_name": "Lone Madsen", "received_at": "2026-11-17T09:00", "summary": ""})
     assert response.status_code == 400
     form = response.context["form"]
-    assert form.errors["caller_type"] == ["Vælg hvem der ringede."]
+    assert form.errors["caller_type"] == ["Vælg, hvem der ringede."]
     assert form.errors["summary"] == ["Skriv et kort resumé af opkaldet."]
     assert 'value="Lone Madsen"' in response.content.decode()
 

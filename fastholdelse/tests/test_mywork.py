@@ -228,7 +228,7 @@ def test_the_morning_mail_goes_to_those_who_switched_it_on_once_a_working_day(cl
     mail = OutboxMessage.objects.get(dedup_key__startswith="morning-digest")
     assert mail.to == [day.user.email]
     assert "Overskredet: 1" in mail.text and "/mit-arbejde/#overdue" in mail.text
-    assert mail.subject == "Mit arbejde 30/11: 1 overskredet, 1 møder i dag"
+    assert mail.subject == "Mit arbejde 30/11: 1 overskredet, 1 møde i dag"
     # Counts and links only: no citizen's name, no reference, no note.
     for secret in (day.case.employee.name, day.case.reference, "attest", "Lone Madsen"):
         assert secret not in mail.text and secret not in mail.subject

@@ -86,8 +86,8 @@ def test_consultant_holds_a_roundtable_and_downloads_the_minutes(page, live_serv
     meeting = Meeting.objects.get(case=case, kind=Meeting.Kind.ROUNDTABLE)
     assert meeting.follow_up is not None
     page.goto(f"{live_server.url}/sager/{case.reference}/moeder/{meeting.pk}/")
-    page.get_by_role("button", name="Afslut referatet").click()
-    expect(page.get_by_text("Referatet er afsluttet som version 1")).to_be_visible()
+    page.get_by_role("button", name="Godkend og lås referatet").click()
+    expect(page.get_by_text("Referatet er godkendt og låst som version 1")).to_be_visible()
     assert axe_serious(page) == []
 
     with page.expect_download() as info:

@@ -201,7 +201,7 @@ def test_health_data_stays_with_the_employee_from_referral_to_minutes(browser, b
     page.fill("input[name=p-3-title]", "Specialist, psykolog")
     page.fill("input[name=p-3-email]", "ida@psykologhuset.example")
     page.get_by_role("button", name="Book og send invitationer").click()
-    expect(page.get_by_test_id("meeting-state")).to_have_text("indkaldt")
+    expect(page.get_by_test_id("meeting-state")).to_have_text("inviteret")
     meeting = Meeting.objects.get(case=case)
 
     page.fill("input[name=hold-held_at]", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
@@ -236,8 +236,8 @@ def test_health_data_stays_with_the_employee_from_referral_to_minutes(browser, b
     page.get_by_role("button", name="Gem notat").click()
     expect(page.get_by_text("Notat gemt.")).to_be_visible()
     expect(page.locator("textarea[name=consultant_note]")).to_have_value(CONSULTANT_NOTE)
-    page.get_by_role("button", name="Afslut referatet").click()
-    expect(page.get_by_text("Referatet er afsluttet som version 1")).to_be_visible()
+    page.get_by_role("button", name="Godkend og lås referatet").click()
+    expect(page.get_by_text("Referatet er godkendt og låst som version 1")).to_be_visible()
     version = meeting.versions.get()
 
     # --- 4. the employer's status page: the meeting, and nothing about health ---------------------

@@ -67,7 +67,7 @@ def test_status_page_shows_meetings_in_every_state_and_only_the_employers_agreem
     page = response.content.decode()
     for place in PLACES.values():
         assert place in page, place
-    for label in ("indkaldt", "flyttet", "annulleret", "afholdt", "referat sendt"):
+    for label in ("inviteret", "flyttet", "aflyst", "afholdt", "referat sendt"):
         assert label in page, label
     assert page.count("referat sendt") == 1
     # The employer's agreements (the employer participant and the contact person), not the employee's.

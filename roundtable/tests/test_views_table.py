@@ -140,7 +140,7 @@ def test_locked_minutes_refuse_edits_from_the_table(client):
                            {"goal3-who": "Lone", "goal3-what": "Ny aftale"}, **HTMX)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Referatet er afsluttet. Start en rettelse for at ændre det." in body
+    assert "Referatet er godkendt og låst. Start en rettelse for at ændre det." in body
     assert 'data-testid="goal3-refused"' in body and "hx-post" not in body
     assert meeting.agreements.count() == count
     response = client.post(reverse("roundtable:placements", args=[case.reference, meeting.pk]),
