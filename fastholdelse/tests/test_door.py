@@ -159,6 +159,8 @@ NOT_READS = {
     "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",
+    "outreach:index": "outreach activities: workplaces and their contact persons, never an employee",
+    "outreach:edit": "an outreach activity: workplaces and their contact persons, never an employee",
 }
 
 

@@ -97,6 +97,8 @@ NOT_WRITTEN = {
     # The job centre's own letterhead and the consultant's work phone: printed for outsiders on purpose.
     "cases.Organisation": {"municipality", "job_centre", "address", "phone", "email", "web"},
     "cases.ConsultantProfile": {"phone"},
+    # Outreach: what the job centre did to reach a workplace; names workplaces, never an employee.
+    "cases.OutreachActivity": {"met", "presented", "follow_up"},
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.
