@@ -18,6 +18,7 @@ from . import services
 from .dashboard.demo import DASHBOARD_DEMO_STEPS
 from .demo_fasttrack import seed_referrals
 from .models import Case, ConsultantProfile, Organisation, Team
+from .outreach.demo import OUTREACH_DEMO_STEPS
 from .roles import Role
 
 User = get_user_model()
@@ -191,6 +192,7 @@ DEMO_STEPS = [
 ]
 DEMO_STEPS += DASHBOARD_DEMO_STEPS
 DEMO_STEPS.append(seed_referrals)
+DEMO_STEPS += OUTREACH_DEMO_STEPS
 
 
 def seed_organisation(ctx: DemoContext) -> None:

@@ -174,3 +174,8 @@ def seed_my_work_meetings(ctx: DemoContext) -> None:
 
 
 DEMO_STEPS.append(seed_my_work_meetings)
+
+# Helsingør's care conversations for a whole workplace (roundtable.demo_campaign).
+from .demo_campaign import CAMPAIGN_DEMO_STEPS  # noqa: E402
+
+DEMO_STEPS += CAMPAIGN_DEMO_STEPS

@@ -16,6 +16,8 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cases.identifiers import mask_cpr
+
 
 class Step(models.Model):
     """One rung of the ladder, ordered from the top (fit and in full work) downwards."""
@@ -360,3 +362,76 @@ class MinutesVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} v{self.number}"
+
+
+# --- Helsingør: care conversations for a whole workplace -----------------------------------------
+
+
+class CareCampaign(models.Model):
+    """A workplace worried about its absence asks for help: the consultant and the manager agree goals,
+    plan and roles over a few meetings, then everyone sick-listed in the last six months is invited to a
+    care conversation ("omsorgssamtale") in one go. Each conversation is a meeting on the person's case."""
+
+    class State(models.TextChoices):
+        PLANNING = "planning", _("planning with the manager")
+        INVITED = "invited", _("conversations invited")
+        CLOSED = "closed", _("closed")
+
+    employer = models.ForeignKey("cases.Employer", on_delete=models.PROTECT, related_name="care_campaigns",
+                                 verbose_name=_("workplace"))
+    manager = models.ForeignKey("cases.ContactPerson", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("manager"))
+    team = models.ForeignKey("cases.Team", on_delete=models.PROTECT, related_name="care_campaigns", verbose_name=_("team"))
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_campaigns",
+                                   verbose_name=_("consultant"))
+    requested_on = models.DateField(_("the workplace asked for help"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PLANNING)
+    concern = models.TextField(_("the workplace's concern"), max_length=2000)
+    goals = models.TextField(_("goals"), max_length=2000, blank=True)
+    plan = models.TextField(_("plan"), max_length=2000, blank=True)
+    roles = models.TextField(_("roles"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("care-conversation campaign")
+        verbose_name_plural = _("care-conversation campaigns")
+
+    def __str__(self) -> str:
+        return f"{self.employer} ({self.requested_on:%d-%m-%Y})"
+
+
+class CampaignMeeting(models.Model):
+    """One of the planning meetings between the consultant and the manager (goals, plan, roles)."""
+
+    campaign = models.ForeignKey(CareCampaign, on_delete=models.CASCADE, related_name="planning_meetings")
+    held_on = models.DateField(_("date"))
+    summary = models.TextField(_("what was agreed"), max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+
+class CampaignInvitee(models.Model):
+    """Someone sick-listed at the workplace in the six months before the campaign. The CPR number is
+    kept only until the person's case is opened (then the case's employee holds it)."""
+
+    campaign = models.ForeignKey(CareCampaign, on_delete=models.CASCADE, related_name="invitees")
+    name = models.CharField(_("name"), max_length=200)
+    cpr = models.CharField(_("CPR number"), max_length=10, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    sick_from = models.DateField(_("sick-listed from"))
+    sick_to = models.DateField(_("sick-listed until"), null=True, blank=True)
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    meeting = models.OneToOneField(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="campaign_invitee")
+    invite_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.CheckConstraint(condition=Q(case__isnull=True) | Q(cpr=""), name="invitee_cpr_forgotten")]
+
+    @property
+    def cpr_masked(self) -> str:
+        return mask_cpr(self.cpr) if self.cpr else ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import campaign_views, views
 
 app_name = "roundtable"
 
@@ -25,4 +25,10 @@ urlpatterns = [
     path(M + "referat/<int:number>/<str:variant>.pdf", views.minutes_pdf, name="pdf"),
     path(M + "referat/<int:number>/borgerlink/", views.minutes_letter, name="minutes_letter"),
     path("moede/svar/<str:token>/", views.participant_answer, name="answer"),
+    # Helsingør: care conversations for a whole workplace.
+    path("omsorgssamtaler/", campaign_views.campaign_list, name="campaigns"),
+    path("omsorgssamtaler/<int:pk>/", campaign_views.campaign_detail, name="campaign"),
+    path("omsorgssamtaler/<int:pk>/planlaegning/", campaign_views.campaign_planning, name="campaign_planning"),
+    path("omsorgssamtaler/<int:pk>/personer/", campaign_views.campaign_invitee_add, name="campaign_invitee_add"),
+    path("omsorgssamtaler/<int:pk>/inviter/", campaign_views.campaign_invite_all, name="campaign_invite_all"),
 ]

@@ -23,6 +23,8 @@ from ..flags import FLAGS, parse_at
 from ..formatting import csv_response, da_number
 from ..forms import CaseFilterForm
 from ..models import AccessLog, Case
+from ..outreach import selectors as outreach_selectors
+from ..outreach.counting import monday_of
 from ..roles import is_consultant, is_staff_member, is_team_lead
 from ..selectors import case_search, teams_of
 from ..web import apply_validation_error, staff_required
@@ -99,7 +101,14 @@ def dashboard(request):
         "query": request.GET.urlencode(),
         # Not cached: a failing deadline must show at once (a partial index, one small query).
         "failing_deadlines": selectors.failing_deadlines(request.user),
+        # Not cached either (no case change invalidates it): outreach this week against target, four queries.
+        "outreach_rows": outreach_selectors.week_table(_scope_teams(request), week_start=monday_of(timezone.localdate())),
     })
+
+
+def _scope_teams(request) -> list:
+    form, values = _filter_state(request)
+    return [values["team"]] if values["team"] else list(form.teams)
 
 
 def _chart_data(results) -> dict:
@@ -139,6 +148,7 @@ def results(request):
         "presets": period_presets(timezone.localdate()),
         "outcome_rows": [(label, data.outcomes.get(key, 0)) for key, label in Case.Outcome.choices],
         "source_rows": [(label, data.sources.get(key, 0)) for key, label in Case.Source.choices],
+        "outreach": outreach_selectors.results(_scope_teams(request), start=data.period.start, end=data.period.end),
     })
 
 

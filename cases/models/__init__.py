@@ -6,6 +6,7 @@ from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
 from .notifications import Notification, OutboxMessage
 from .organisation import Organisation
+from .outreach import OutreachActivity
 from .people import ContactPerson, Employee, Employer, EmployerChange, Team
 from .referral import Referral
 from .retention import RetentionRun
@@ -29,6 +30,7 @@ __all__ = [
     "OneTimeCode",
     "Organisation",
     "OutboxMessage",
+    "OutreachActivity",
     "Referral",
     "RetentionRun",
     "Team",

@@ -16,6 +16,7 @@ class Case(models.Model):
         CASEWORKER = "caseworker", _("caseworker")
         EMPLOYER_CONTACT = "employer_contact", _("employer contact")
         CITIZEN = "citizen", pgettext_lazy("case source", "citizen")
+        CARE_CAMPAIGN = "care_campaign", _("care conversation at the workplace")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

@@ -28,6 +28,15 @@ class ConsultantProfile(models.Model):
         _("direct phone"), max_length=30, blank=True,
         help_text=_("Shown to employers and employees as the consultant's direct contact."),
     )
+    # Kolding: at least 10 workplaces a week, one of them new.
+    outreach_weekly_target = models.PositiveSmallIntegerField(
+        _("outreach target (workplaces a week)"), default=10,
+        help_text=_("Workplaces this consultant should reach each week (visits, meetings, calls, campaigns)."),
+    )
+    outreach_new_weekly_target = models.PositiveSmallIntegerField(
+        _("outreach target (new workplaces a week)"), default=1,
+        help_text=_("Of those, workplaces never reached before."),
+    )
     morning_digest = models.BooleanField(
         _("morning mail"), default=False,
         help_text=_("A mail at 07:30 on working days with the counts of My work (no names, no health data)."),

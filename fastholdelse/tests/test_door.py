@@ -69,6 +69,18 @@ def world():
     return World()
 
 
+def campaign_url(name, w):
+    """A Helsingør care-conversation campaign with the world's case as its one invited person."""
+    from roundtable.models import CampaignInvitee, CareCampaign
+
+    campaign = CareCampaign.objects.create(
+        employer=w.case.employer, manager=w.case.employer.contacts.create(name="Leder Lis", email="lis@example.dk"),
+        team=w.team, consultant=w.user, requested_on=w.case.first_contact_at.date(), concern="Højt fravær")
+    CampaignInvitee.objects.create(campaign=campaign, name=w.case.employee.name, sick_from=w.case.first_contact_at.date(),
+                                   case=w.case)
+    return reverse(name, args=[campaign.pk])
+
+
 def case_url(name, w, *args):
     return reverse(name, args=[w.case.reference, *args])
 
@@ -91,6 +103,7 @@ READS = {
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), None),
     "channel:contact": lambda w: (case_url("channel:contact", w), "case"),
     "mywork:index": lambda w: (reverse("mywork:index"), None),
+    "roundtable:campaign": lambda w: (campaign_url("roundtable:campaign", w), "case"),
 }
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
@@ -119,6 +132,9 @@ RERENDERS = {
     "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", {"summary": ""}, None),
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), {"cpr": "12345"}, None),
     "channel:verify": lambda w: (case_url("channel:verify", w), {"kind": ""}, "case"),
+    "roundtable:campaign_planning": lambda w: (campaign_url("roundtable:campaign_planning", w), {}, "case"),
+    "roundtable:campaign_invitee_add": lambda w: (campaign_url("roundtable:campaign_invitee_add", w), {}, "case"),
+    "roundtable:campaign_invite_all": lambda w: (campaign_url("roundtable:campaign_invite_all", w), {}, "case"),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.
@@ -159,6 +175,9 @@ NOT_READS = {
     "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",
+    "roundtable:campaigns": "care-conversation campaigns: workplaces and head counts, no names",
+    "outreach:index": "outreach activities: workplaces and their contact persons, never an employee",
+    "outreach:edit": "an outreach activity: workplaces and their contact persons, never an employee",
 }
 
 

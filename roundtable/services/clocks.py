@@ -23,13 +23,15 @@ Kind = DeadlinePolicy.Kind
 LATE_CODE = "after_deadline"
 
 _ROUNDTABLE_CLOCKS = (Kind.FIRST_MEETING, Kind.FOLLOW_UP, Kind.FAST_TRACK, Kind.WISHED_ROUNDTABLE)
-# A care conversation (workplace-wide) meets no clock of the case.
 MEETING_CLOCKS: dict[str, tuple[str, ...]] = {
     Meeting.Kind.ROUNDTABLE: _ROUNDTABLE_CLOCKS,
     Meeting.Kind.FOLLOW_UP: _ROUNDTABLE_CLOCKS,
     # The first talk with the employee (Lyngby-Taarbæk) is the first meeting; the roundtable the
     # employer wished still has to follow.
     Meeting.Kind.START: (Kind.FIRST_MEETING, Kind.FAST_TRACK),
+    # Helsingør's care conversation is a roundtable under a gentler name ("indkaldes ... til en
+    # rundbordssamtale ... vælger arbejdsgiver at kalde det en omsorgssamtale"): it meets the same clocks.
+    Meeting.Kind.CARE: _ROUNDTABLE_CLOCKS,
 }
 
 

@@ -20,6 +20,9 @@ from .clocks import clocks_met_by
 from .scheduling import ParticipantData, SlotData, meeting_schedule
 
 Kind = DeadlinePolicy.Kind
+# Held meetings of these kinds start the four-week follow-up clock (Helsingør: a follow-up is agreed four
+# weeks after each roundtable and each care conversation).
+FOLLOW_UP_AFTER = (Meeting.Kind.ROUNDTABLE, Meeting.Kind.FOLLOW_UP, Meeting.Kind.CARE)
 # A held time typed to the minute may lie up to a minute ahead of the server's clock.
 _TYPING_SLACK = timedelta(minutes=1)
 
@@ -53,7 +56,7 @@ def meeting_hold(*, meeting: Meeting, actor, at: datetime | None = None) -> Meet
     kinds = clocks_met_by(meeting.kind)
     if kinds:
         deadlines.deadline_meet(case=meeting.case, kinds=kinds, at=at, actor=actor, by=by)
-    if meeting.kind in (Meeting.Kind.ROUNDTABLE, Meeting.Kind.FOLLOW_UP):
+    if meeting.kind in FOLLOW_UP_AFTER:
         deadlines.deadline_open(case=meeting.case, kind=Kind.FOLLOW_UP, start=at, actor=actor)
     return meeting
 

@@ -98,6 +98,13 @@ NOT_WRITTEN = {
     "cases.Organisation": {"municipality", "job_centre", "address", "phone", "email", "web", "fasttrack_intro",
                            "complaint_guidance", "mail_sender_name"},
     "cases.ConsultantProfile": {"phone"},
+    # Outreach: what the job centre did to reach a workplace; names workplaces, never an employee.
+    "cases.OutreachActivity": {"met", "presented", "follow_up"},
+    # Helsingør's care-conversation campaign: the consultant's and the manager's shared planning text;
+    # the invited person's name and contact details are copied to the case (its Employee) when invited.
+    "roundtable.CareCampaign": {"concern", "goals", "plan", "roles"},
+    "roundtable.CampaignMeeting": {"summary"},
+    "roundtable.CampaignInvitee": {"name", "cpr", "email", "phone", "invite_error"},
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.

@@ -209,12 +209,17 @@ def test_finalise_locks_and_a_correction_needs_a_reason_and_makes_a_new_version(
     assert v1.content["plan_text"].startswith("Uge 1") and v2.content["plan_text"] == "Rettet plan"
 
 
-def test_start_conversation_meets_only_the_first_meeting_clock_and_care_conversation_none():
+def test_start_conversation_meets_only_the_first_meeting_clock():
     _team, user, case = setup_case()
-    care = make_meeting(case=case, actor=user, kind=Meeting.Kind.CARE)
-    services.meeting_hold(meeting=care, actor=user)
-    assert case.deadlines.get(kind=Kind.FIRST_MEETING).state == Deadline.State.OPEN
     start = make_meeting(case=case, actor=user, kind=Meeting.Kind.START)
     services.meeting_hold(meeting=start, actor=user)
     assert case.deadlines.get(kind=Kind.FIRST_MEETING).state == Deadline.State.MET
     assert not case.deadlines.filter(kind=Kind.FOLLOW_UP).exists()
+
+
+def test_a_care_conversation_meets_the_first_meeting_clock_and_starts_the_follow_up_like_a_roundtable():
+    _team, user, case = setup_case()
+    care = make_meeting(case=case, actor=user, kind=Meeting.Kind.CARE)
+    services.meeting_hold(meeting=care, actor=user)
+    assert case.deadlines.get(kind=Kind.FIRST_MEETING).state == Deadline.State.MET
+    assert case.deadlines.get(kind=Kind.FOLLOW_UP).state == Deadline.State.OPEN

@@ -1,0 +1,146 @@
+"""Care-conversation campaign pages (Helsingør): thin views over roundtable.campaigns.
+
+The campaign page names people sick-listed at the workplace and links their cases: showing it is a read
+of each linked case, logged with its purpose (one row per case; one row for the campaign while no case
+is linked yet)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.access import read_record
+from cases.employers import employer_for_case
+from cases.selectors import teams_of
+from cases.web import PURPOSE_CASEWORK, apply_validation_error, staff_required
+
+from . import campaigns
+from .campaign_forms import CampaignForm, InviteAllForm, InviteeForm, PlanningForm
+from .models import CareCampaign
+
+
+def _members(teams):
+    return get_user_model().objects.filter(teams__in=teams, is_active=True).distinct().order_by("first_name", "username")
+
+
+def _campaign(request, pk) -> CareCampaign:
+    return get_object_or_404(
+        CareCampaign.objects.filter(team__in=teams_of(request.user)).select_related("employer", "manager", "consultant", "team"),
+        pk=pk)
+
+
+@login_required
+@staff_required
+def campaign_list(request):
+    teams = teams_of(request.user)
+    form = CampaignForm(request.POST or None, members=_members(teams),
+                        initial={"consultant": request.user.pk, "requested_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                employer = employer_for_case(data=form.employer_data(), actor=request.user)
+                campaign = campaigns.campaign_create(campaigns.CampaignData(
+                    employer=employer, manager_name=data["manager_name"], manager_email=data["manager_email"],
+                    manager_phone=data["manager_phone"], team=teams.filter(members=data["consultant"]).first() or teams.first(),
+                    consultant=data["consultant"], requested_on=data["requested_on"], concern=data["concern"],
+                ), actor=request.user)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("The campaign is created. Register the planning meetings with the manager."))
+                return redirect("roundtable:campaign", pk=campaign.pk)
+    return render(request, "roundtable/campaign/list.html", {
+        "campaigns": campaigns.campaigns_for(teams), "form": form}, status=status)
+
+
+def _page(request, campaign, *, status=200, **forms):
+    invitees = list(campaign.invitees.select_related("case", "meeting"))
+    cases = [invitee.case for invitee in invitees if invitee.case_id]
+    for case in cases:
+        read_record(user=request.user, purpose=PURPOSE_CASEWORK, case=case,
+                    detail=f"omsorgssamtaler, kampagne {campaign.pk}")
+    if not cases:
+        read_record(user=request.user, purpose=PURPOSE_CASEWORK, detail=f"omsorgssamtaler, kampagne {campaign.pk}")
+    return render(request, "roundtable/campaign/detail.html", {
+        "campaign": campaign, "invitees": invitees, "figures": campaigns.campaign_figures(campaign),
+        "planning_meetings": campaign.planning_meetings.all(),
+        "planning_form": forms.get("planning_form") or PlanningForm(
+            initial={"goals": campaign.goals, "plan": campaign.plan, "roles": campaign.roles,
+                     "held_on": timezone.localdate()}, prefix="plan"),
+        "invitee_form": forms.get("invitee_form") or InviteeForm(prefix="person"),
+        "invite_form": forms.get("invite_form") or InviteAllForm(
+            prefix="invite", initial={"place": campaign.employer.address}),
+        "lookback_days": campaigns.LOOKBACK_DAYS,
+    }, status=status)
+
+
+@login_required
+@staff_required
+def campaign_detail(request, pk):
+    return _page(request, _campaign(request, pk))
+
+
+@login_required
+@staff_required
+def campaign_planning(request, pk):
+    campaign = _campaign(request, pk)
+    form = PlanningForm(request.POST, prefix="plan")
+    if form.is_valid():
+        try:
+            campaigns.planning_meeting_add(campaign=campaign, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The meeting with the manager is registered."))
+            return redirect("roundtable:campaign", pk=campaign.pk)
+    return _page(request, campaign, status=400, planning_form=form)
+
+
+@login_required
+@staff_required
+def campaign_invitee_add(request, pk):
+    campaign = _campaign(request, pk)
+    form = InviteeForm(request.POST, prefix="person")
+    if form.is_valid():
+        try:
+            invitee = campaigns.invitee_add(campaign=campaign, data=form.invitee())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(name)s is on the list.") % {"name": invitee.name})
+            return redirect("roundtable:campaign", pk=campaign.pk)
+    return _page(request, campaign, status=400, invitee_form=form)
+
+
+@login_required
+@staff_required
+def campaign_invite_all(request, pk):
+    campaign = _campaign(request, pk)
+    form = InviteAllForm(request.POST, prefix="invite")
+    if form.is_valid():
+        try:
+            result = campaigns.invitations_send(campaign=campaign, actor=request.user, how=form.how())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if result.invited:
+                messages.success(request, ngettext(
+                    "%(n)d care conversation is booked and the invitation sent.",
+                    "%(n)d care conversations are booked and the invitations sent.", len(result.invited)) % {
+                    "n": len(result.invited)})
+            if result.failed:
+                messages.error(request, ngettext(
+                    "%(n)d person could not be booked: see the reason in the list.",
+                    "%(n)d people could not be booked: see the reasons in the list.", len(result.failed)) % {
+                    "n": len(result.failed)})
+            return redirect("roundtable:campaign", pk=campaign.pk)
+    return _page(request, campaign, status=400, invite_form=form)
