@@ -2,6 +2,7 @@
 as a prefilled fast-track request) and the contact note. Public, nothing stored until a referral is
 sent, PDFs rate-limited per address."""
 
+import re
 import subprocess
 from datetime import timedelta
 from unittest import mock
@@ -219,3 +220,21 @@ def test_the_referral_pages_link_to_the_tools(client):
                 reverse("fasttrack:form"), reverse("login")):
         page = client.get(url).content.decode()
         assert f'href="{guide}"' in page, url
+
+
+# As in fastholdelse/tests/test_security.py (cases may not import the project package, tests included).
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+INLINE_STYLE = re.compile(r"<style\b|\sstyle=\"", re.I)
+
+
+def test_the_tools_carry_no_inline_code_and_the_csp(client):
+    responses = [client.get(reverse(name)) for name in
+                 ("managers:guide", "managers:absence_conversation", "managers:contact_note")]
+    responses += [client.post(reverse("managers:absence_conversation"), conversation(agreements="")),
+                  client.post(reverse("managers:absence_conversation"), conversation(action="referral")),
+                  client.post(reverse("managers:contact_note"), contact(agreements=""))]
+    for response in responses:
+        csp = response["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        html = response.content.decode()
+        assert not INLINE_SCRIPT.search(html) and not INLINE_STYLE.search(html)
