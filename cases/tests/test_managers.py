@@ -77,6 +77,7 @@ def test_the_guide_names_the_four_weeks_with_the_law(client):
     assert "Planlæg den derfor nu" in week[1]
     assert "Samtalen skal holdes senest 4 uger efter første fraværsdag" in week[4] and "§ 7 a" in week[4]
     assert "senest 5 uger efter første fraværsdag (sygedagpengeloven § 7 c)" in week[5]
+    assert "Ventes den sygemeldte ikke tilbage inden for 8 uger" in week[8]
     assert "senest ved udgangen af uge 8 regnet fra første fraværsdag (sygedagpengeloven § 13 b, stk. 1)" in week[8]
     for name in ("managers:absence_conversation", "managers:contact_note", "fasttrack:form"):
         assert f'href="{reverse(name)}"' in page
@@ -238,3 +239,15 @@ def test_the_tools_carry_no_inline_code_and_the_csp(client):
         assert "script-src 'self'" in csp and "unsafe-inline" not in csp
         html = response.content.decode()
         assert not INLINE_SCRIPT.search(html) and not INLINE_STYLE.search(html)
+
+
+def test_the_longest_template_still_fits_the_referral_fields():
+    from cases.managers.forms import AbsenceConversationForm
+
+    form = AbsenceConversationForm(conversation(
+        employee_name="Æ" * 200, manager_name="Ø" * 200, workplace="Å" * 200, can_do="k" * 900, cannot_do="i" * 900,
+        adjustments="t" * 900, agreements="a" * 1800))
+    assert form.is_valid(), form.errors
+    for name, value in form.referral_initial().items():
+        limit = Referral._meta.get_field(name).max_length
+        assert limit is None or len(str(value)) <= limit, name
