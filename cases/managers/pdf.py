@@ -4,12 +4,17 @@ stored."""
 
 from __future__ import annotations
 
+import logging
+
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import override
 
 from ..archival import SENDER_CSS, archival_pdf
 from ..identity import logo_data_uri, sender
+
+# WeasyPrint logs every rendering step at INFO (as in roundtable/pdf.py): no progress report in the log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 TEMPLATES = {
     "absence_conversation": "cases/managers/absence_conversation_pdf.html",
