@@ -85,7 +85,7 @@ class AbsenceConversationForm(TemplateForm):
             _t("Can do: %(text)s") % {"text": data["can_do"]} if data["can_do"] else "",
         ) if part)
         agreed = _t("Agreed at the absence conversation on %(date)s:") % {
-            "date": date_format(data["held_on"], "SHORT_DATE_FORMAT")}
+            "date": date_format(data["held_on"], "d/m/Y")}
         initial = {
             "employee_name": data["employee_name"], "contact_name": data["manager_name"],
             "first_absence_day": data["first_absence_day"],

@@ -128,7 +128,8 @@ def test_sending_on_shows_the_referral_form_prefilled_and_stores_nothing(client)
     form = response.context["form"]
     assert form.initial["absence_conversation_held"] is True
     assert form.initial["absence_conversation_on"] == TODAY - timedelta(days=2)
-    assert AGREEMENT in form.initial["adjustments_tried"]
+    assert form.initial["adjustments_tried"] == (f"Aftalt ved sygefraværssamtalen den {(TODAY - timedelta(days=2)):%d/%m/%Y}:\n"
+                                                 f"{AGREEMENT}")
     assert form.initial["expected_over_8_weeks"] is True
     page = response.content.decode()
     assert f'action="{reverse("fasttrack:form")}"' in page  # the form posts to the fast track itself
