@@ -236,6 +236,9 @@ RETENTION_SENT_MAIL_DAYS = int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30"))
 # --- Fast track (the public referral form) -------------------------------------------------------
 # Accepted referrals per client address per fixed 10-minute window (failed validations do not count).
 FASTTRACK_RATE_LIMIT = int(os.environ.get("FASTTRACK_RATE_LIMIT", "5"))
+# PDFs from the managers' public templates (absence conversation, contact note) per client address per
+# the same 10-minute window: a PDF costs CPU, so the public endpoint cannot be used to load the server.
+MANAGERS_PDF_RATE_LIMIT = int(os.environ.get("MANAGERS_PDF_RATE_LIMIT", "20"))
 # Addresses or networks (CIDR) of our own reverse proxies / load balancers. X-Forwarded-For is read only
 # when the request comes from one of them; the client is the first address after the last trusted proxy,
 # counted from the right (cases/clientip.py). Empty: X-Forwarded-For is ignored.

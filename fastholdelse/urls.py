@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("cases.fasttrack.urls")),  # before sager/: "sager/fast-track/" is not a case reference
+    path("", include("cases.managers.urls")),  # the managers' public tools under /for-ledere/
     path("", include("cases.channel.urls")),  # before sager/: "sager/<ref>/kontakt/" and the citizen's page
     path("sager/", include("cases.urls")),
     path("", include("roundtable.urls")),

@@ -1,5 +1,6 @@
 """The public form's rate limit: at most FASTTRACK_RATE_LIMIT accepted referrals per client address
-in a fixed 10-minute window.
+in a fixed 10-minute window. Other public endpoints count in their own `scope` with their own limit
+(the managers' PDF templates, cases/managers/views.py).
 
 - Only stored referrals count: an employer who corrects typos is never blocked by their own errors.
 - Fixed windows (the window number is part of the key): retrying while blocked cannot push the end of
@@ -38,25 +39,26 @@ def _local_count(key: str, *, add: int = 0) -> int:
         return _local_counts[key]
 
 
-def _key(request, now: float) -> tuple[str, int]:
+def _key(request, now: float, scope: str = "fasttrack") -> tuple[str, int]:
     window = int(now // RATE_WINDOW)
     remaining = int((window + 1) * RATE_WINDOW - now) + 1
-    return f"fasttrack:rate:{client_ip(request)}:{window}", remaining
+    return f"{scope}:rate:{client_ip(request)}:{window}", remaining
 
 
-def limit_reached(request, *, now: float | None = None) -> bool:
-    """True when this address has already had its referrals in the current window."""
-    key, _remaining = _key(request, time.time() if now is None else now)
+def limit_reached(request, *, now: float | None = None, scope: str = "fasttrack", limit: int | None = None) -> bool:
+    """True when this address has already had its referrals (or its `limit` in `scope`) in the current window."""
+    limit = settings.FASTTRACK_RATE_LIMIT if limit is None else limit
+    key, _remaining = _key(request, time.time() if now is None else now, scope)
     try:
-        return int(cache.get(key) or 0) >= settings.FASTTRACK_RATE_LIMIT
+        return int(cache.get(key) or 0) >= limit
     except Exception:
-        logger.warning("fast-track rate limit: cache unavailable, this process counts alone", exc_info=True)
-        return _local_count(key) >= settings.FASTTRACK_RATE_LIMIT
+        logger.warning("%s rate limit: cache unavailable, this process counts alone", scope, exc_info=True)
+        return _local_count(key) >= limit
 
 
-def count_accepted(request, *, now: float | None = None) -> None:
-    """Count one stored referral for this address in the current window."""
-    key, remaining = _key(request, time.time() if now is None else now)
+def count_accepted(request, *, now: float | None = None, scope: str = "fasttrack") -> None:
+    """Count one stored referral (or one use in `scope`) for this address in the current window."""
+    key, remaining = _key(request, time.time() if now is None else now, scope)
     try:
         if not cache.add(key, 1, remaining):
             try:
@@ -65,5 +67,5 @@ def count_accepted(request, *, now: float | None = None) -> None:
                 cache.set(key, 1, remaining)
             cache.touch(key, remaining)  # the file cache's incr re-sets the default expiry
     except Exception:
-        logger.warning("fast-track rate limit: cache unavailable, counted in this process", exc_info=True)
+        logger.warning("%s rate limit: cache unavailable, counted in this process", scope, exc_info=True)
         _local_count(key, add=1)
