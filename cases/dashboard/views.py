@@ -101,9 +101,16 @@ def dashboard(request):
         "query": request.GET.urlencode(),
         # Not cached: a failing deadline must show at once (a partial index, one small query).
         "failing_deadlines": selectors.failing_deadlines(request.user),
-        # Not cached either (no case change invalidates it): outreach this week against target, four queries.
-        "outreach_rows": outreach_selectors.week_table(_scope_teams(request), week_start=monday_of(timezone.localdate())),
+        # Not cached either (no case change invalidates it): outreach this week against target, 2-3 queries.
+        "outreach_rows": outreach_selectors.week_table(_chosen_teams(request, visible),
+                                                      week_start=monday_of(timezone.localdate())),
     })
+
+
+def _chosen_teams(request, visible: list[int]) -> list[int]:
+    """The filter's team when it is one the user may see, else every visible team (ids; no query)."""
+    chosen = request.GET.get("team", "")
+    return [int(chosen)] if chosen.isdigit() and int(chosen) in visible else visible
 
 
 def _scope_teams(request) -> list:

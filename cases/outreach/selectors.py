@@ -26,7 +26,7 @@ TARGET_DEFAULT = (
 CALL_SOURCES = (Case.Source.PHONE_CALL, Case.Source.EMPLOYER_CONTACT)
 
 
-def _touches(*, until: date, workplace_ids=None, team_ids=None, since: date | None = None) -> list[Touch]:
+def _touches(*, until: date, workplace_ids=None, team_ids=None, consultant_ids=None, since: date | None = None) -> list[Touch]:
     through = OutreachActivity.workplaces.through.objects.filter(outreachactivity__held_on__lt=until)
     if since is not None:
         through = through.filter(outreachactivity__held_on__gte=since)
@@ -34,12 +34,15 @@ def _touches(*, until: date, workplace_ids=None, team_ids=None, since: date | No
         through = through.filter(employer_id__in=workplace_ids)
     if team_ids is not None:
         through = through.filter(outreachactivity__team_id__in=team_ids)
+    if consultant_ids is not None:
+        through = through.filter(outreachactivity__consultant_id__in=consultant_ids)
     rows = through.values_list("outreachactivity_id", "outreachactivity__consultant_id", "employer_id",
                                "outreachactivity__held_on")
     return [Touch(*row) for row in rows]
 
 
 def consultants_of(teams) -> list:
+    """Active members of the teams (Team objects or ids)."""
     return list(
         User.objects.filter(Q(teams__in=teams), is_active=True).distinct()
         .select_related("consultant_profile").order_by("first_name", "last_name", "username")
@@ -66,8 +69,9 @@ def week_table(teams, *, week_start: date) -> list[WeekRow]:
     """One row per consultant of the teams for the week starting `week_start` (a Monday): four queries."""
     people = consultants_of(teams)
     week_end = week_start + timedelta(days=7)
-    in_week = _touches(since=week_start, until=week_end)
-    first = counting.first_touches(_touches(until=week_end, workplace_ids={t.workplace_id for t in in_week}))
+    in_week = _touches(since=week_start, until=week_end, consultant_ids=[person.pk for person in people])
+    first = counting.first_touches(
+        _touches(until=week_end, workplace_ids={t.workplace_id for t in in_week}) if in_week else [])
     counts = counting.week_counts(in_week, first=first, week_start=week_start, targets=_targets(people),
                                   default_target=TARGET_DEFAULT)
     by_id = {person.pk: person for person in people}
