@@ -177,3 +177,14 @@ def test_a_staff_notification_mail_carries_the_sender_in_text_and_html(aarhus):
     assert html.index("Jobcenter Aarhus") < html.index("</body>")
     # The stored row is the caller's text: the footer is the settings at sending time, added once.
     assert "Jobcenter Aarhus" not in OutboxMessage.objects.get().text
+
+
+def test_public_pages_name_the_job_centre_and_staff_pages_the_product(client, team):
+    Organisation.objects.filter(pk=1).update(job_centre="Jobcenter Helsingør")
+    body = client.get(reverse("fasttrack:form"), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    brand = body[body.index('class="navbar-brand"'):][:120]
+    assert "Jobcenter Helsingør" in brand and "Fastholdelse" not in brand
+    assert "· Jobcenter Helsingør</title>" in body
+    client.force_login(make_user("brand-check", team=team))
+    body = client.get(reverse("cases:list")).content.decode()
+    assert "Fastholdelse</a>" in body
