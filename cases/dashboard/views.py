@@ -113,11 +113,6 @@ def _chosen_teams(request, visible: list[int]) -> list[int]:
     return [int(chosen)] if chosen.isdigit() and int(chosen) in visible else visible
 
 
-def _scope_teams(request) -> list:
-    form, values = _filter_state(request)
-    return [values["team"]] if values["team"] else list(form.teams)
-
-
 def _chart_data(results) -> dict:
     """Plain numbers for Chart.js; the same numbers are in the tables for screen readers."""
     outcome_labels = dict(Case.Outcome.choices)
@@ -155,7 +150,8 @@ def results(request):
         "presets": period_presets(timezone.localdate()),
         "outcome_rows": [(label, data.outcomes.get(key, 0)) for key, label in Case.Outcome.choices],
         "source_rows": [(label, data.sources.get(key, 0)) for key, label in Case.Source.choices],
-        "outreach": outreach_selectors.results(_scope_teams(request), start=data.period.start, end=data.period.end),
+        "outreach": outreach_selectors.results([values["team"]] if values["team"] else form.teams,
+                                               start=data.period.start, end=data.period.end),
     })
 
 

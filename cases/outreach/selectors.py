@@ -116,11 +116,12 @@ def results(teams, *, start: date, end: date, max_weeks: int = 26) -> OutreachRe
     reached in the period: did it refer or call within three months of an activity?"""
     people = consultants_of(teams)
     targets = _targets(people)
-    team_ids = [team.pk for team in teams]
+    team_ids = [getattr(team, "pk", team) for team in teams]
     first_monday = counting.monday_of(start)
     until = end + timedelta(days=1)
     touches = _touches(since=first_monday, until=until, team_ids=team_ids)
-    first = counting.first_touches(_touches(until=until, workplace_ids={t.workplace_id for t in touches}))
+    first = counting.first_touches(
+        _touches(until=until, workplace_ids={t.workplace_id for t in touches}) if touches else [])
     weeks = []
     monday = first_monday
     while monday <= end and len(weeks) < max_weeks:
