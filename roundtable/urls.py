@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .selfbooking.urls import urlpatterns as selfbooking_urls
 
 app_name = "roundtable"
 
@@ -25,4 +26,5 @@ urlpatterns = [
     path(M + "referat/<int:number>/<str:variant>.pdf", views.minutes_pdf, name="pdf"),
     path(M + "referat/<int:number>/borgerlink/", views.minutes_letter, name="minutes_letter"),
     path("moede/svar/<str:token>/", views.participant_answer, name="answer"),
+    *selfbooking_urls,
 ]
