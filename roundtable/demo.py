@@ -174,3 +174,8 @@ def seed_my_work_meetings(ctx: DemoContext) -> None:
 
 
 DEMO_STEPS.append(seed_my_work_meetings)
+
+
+from .selfbooking.demo import seed_selfbooking  # noqa: E402
+
+DEMO_STEPS.append(seed_selfbooking)  # Varde: free times, a school's booking link and one booking
