@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from cases import services as case_services
+from cases.channel.contacts import contact_points_from_employer
 from cases.deadlines import work_calendar
 from cases.identifiers import validate_cpr
 from cases.models import Case, Employee, Employer
@@ -345,6 +346,8 @@ def _schedule(hold: CalendarHold, *, cpr: str) -> Case:
                                                 p_number=employer.p_number),
             contact=case_services.ContactData(name=link.contact_name, phone=link.contact_phone, email=link.contact_email),
         )
+    # What the employer typed stays unverified until a consultant confirms it with the employee.
+    contact_points_from_employer(employee=case.employee, phone=hold.employee_phone, email=hold.employee_email)
     participants = [
         ParticipantData(role=Participant.Role.EMPLOYEE, name=hold.employee_name, email=hold.employee_email),
         ParticipantData(role=Participant.Role.EMPLOYER, name=link.contact_name, email=link.contact_email),
