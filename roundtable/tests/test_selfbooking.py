@@ -311,3 +311,33 @@ def test_two_threads_racing_past_the_lock_still_cannot_double_book(monkeypatch):
     )
     assert sorted(type(o).__name__ for o in (first, second)) == ["CalendarHold", "ValidationError"], (first, second)
     assert CalendarHold.objects.filter(cancelled_at__isnull=True).count() == 1
+
+
+# --- the consultant changes a self-booked meeting on the meeting page -----------------------------
+
+
+@pytest.mark.django_db
+def test_the_consultants_own_cancel_or_move_of_the_meeting_takes_the_hold_along():
+    _team, consultant, _school, link = school_with_link()
+    slots = services.free_slots_of([consultant.pk])
+    hold = services.booking_create(link=link, slot_key=slots[0].key, employee=details(cpr=next_cpr()))
+    meetings.meeting_move(meeting=hold.meeting, actor=consultant, accept_late=True, slot=meetings.SlotData(
+        starts_at=slots[2].starts_at, duration_minutes=45, place="Skolen, lokale 3"))
+    hold.refresh_from_db()
+    assert (hold.starts_at, hold.ends_at) == (slots[2].starts_at, slots[2].starts_at + timedelta(minutes=45))
+    assert slots[0].key in {s.key for s in services.free_slots_of([consultant.pk])}
+    meetings.meeting_cancel(meeting=hold.meeting, actor=consultant, reason="Medarbejderen er raskmeldt")
+    hold.refresh_from_db()
+    assert hold.cancelled_at is not None and services.bookings_of_link(link) == []
+
+
+@pytest.mark.django_db
+def test_anonymising_the_case_removes_what_the_employer_typed_about_the_employee():
+    from roundtable.retention import ANONYMISED, meetings_anonymise
+
+    _team, consultant, _school, link = school_with_link()
+    slot = services.free_slots_of([consultant.pk])[0]
+    hold = services.booking_create(link=link, slot_key=slot.key, employee=details(cpr=next_cpr()))
+    meetings_anonymise(hold.meeting.case)
+    hold.refresh_from_db()
+    assert (hold.employee_name, hold.employee_phone, hold.employee_email) == (ANONYMISED, "", "")
