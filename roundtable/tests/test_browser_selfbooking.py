@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cases.tests.axe import axe_serious
 from roundtable.models import CalendarHold
 from roundtable.selfbooking import services
 from roundtable.tests.selfbooking_factories import school_with_link
@@ -28,6 +29,7 @@ def test_the_contact_books_on_a_phone_and_the_consultant_sees_it(browser, live_s
     page.goto(live_server.url + path)
     expect(page.get_by_role("heading", level=1)).to_have_text("Book et møde med jobcentret")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    assert axe_serious(page) == []
     page.locator(f"label[for='slot-{slot.key}']").tap()
     page.get_by_label("Medarbejderens navn").fill("Søren Østergård")
     page.get_by_label("Medarbejderens telefon").fill("20 30 40 50")
@@ -54,4 +56,5 @@ def test_the_contact_books_on_a_phone_and_the_consultant_sees_it(browser, live_s
         expect(page.locator("#links")).to_contain_text("Lone Madsen")
         if width == 375:
             assert page.evaluate(NO_SIDEWAYS_SCROLL)
+        assert axe_serious(page) == []
         desk.close()
