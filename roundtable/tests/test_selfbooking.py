@@ -341,3 +341,16 @@ def test_anonymising_the_case_removes_what_the_employer_typed_about_the_employee
     meetings_anonymise(hold.meeting.case)
     hold.refresh_from_db()
     assert (hold.employee_name, hold.employee_phone, hold.employee_email) == (ANONYMISED, "", "")
+
+
+@pytest.mark.django_db
+def test_the_calendar_page_costs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    _team, consultant, school, link = school_with_link()
+    for slot in services.free_slots_of([consultant.pk])[:4]:
+        services.booking_create(link=link, slot_key=slot.key, employee=details(cpr=next_cpr()))
+    for name in ("Per Holm", "Anna Dal", "Kim Bæk"):
+        services.link_create(actor=consultant, employer=school, contact_name=name)
+    client.force_login(consultant)
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("roundtable:calendar")).content.decode()
+    assert page.count("Åbn mødet") == 4 and "Kim Bæk" in page
