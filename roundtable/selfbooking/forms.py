@@ -18,7 +18,7 @@ class BookingForm(forms.Form):
     employee_email = forms.EmailField(label=_("The employee's e-mail"), required=False)
     employee_cpr = forms.CharField(
         label=_("The employee's CPR number (if you have it)"), max_length=11, required=False,
-        help_text=_("Not required. Without it the job centre calls the employee first."))
+        help_text=_("Not required. Without it the job centre contacts the employee first."))
 
 
 class MoveForm(forms.Form):

@@ -55,8 +55,10 @@ def booking(request, token):
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("The meeting is booked for %(when)s. You will get an invitation by e-mail.") % {
-                "when": services._fmt(hold.starts_at)})
+            text = (_("The meeting is booked for %(when)s. You will get an invitation by e-mail.") if hold.meeting_id else
+                    _("The time %(when)s is reserved. The job centre contacts the employee, and then you get an "
+                      "invitation by e-mail."))
+            messages.success(request, text % {"when": services._fmt(hold.starts_at)})
             return redirect("roundtable:booking", token=token)
     consultants = services.consultants_for(link.employer)
     slots = services.free_slots_of([user.pk for user in consultants])

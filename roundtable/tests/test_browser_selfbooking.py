@@ -34,7 +34,7 @@ def test_the_contact_books_on_a_phone_and_the_consultant_sees_it(browser, live_s
     page.get_by_label("Medarbejderens navn").fill("Søren Østergård")
     page.get_by_label("Medarbejderens telefon").fill("20 30 40 50")
     page.get_by_role("button", name="Book mødet").tap()
-    expect(page.get_by_role("status").first).to_contain_text("Mødet er booket")
+    expect(page.get_by_role("status").first).to_contain_text("er reserveret")
     expect(page.locator("#your-bookings")).to_contain_text("Søren Østergård")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     hold = CalendarHold.objects.get()
