@@ -300,6 +300,14 @@ def _notify(hold: CalendarHold, *, event: str, case: Case | None = None, when: s
         )
 
 
+def _same_booking(link: BookingLink, slot_key: str, employee: EmployeeDetails) -> CalendarHold | None:
+    parsed = parse_key(slot_key or "")
+    if parsed is None:
+        return None
+    return link.holds.filter(cancelled_at__isnull=True, consultant_id=parsed[0], starts_at=parsed[1],
+                             employee_name=employee.name.strip()[:200]).first()
+
+
 @transaction.atomic
 def booking_create(*, link: BookingLink, slot_key: str, employee: EmployeeDetails) -> CalendarHold:
     """Book a free slot for a named employee. With a CPR number the case is opened (or the person's
@@ -309,7 +317,14 @@ def booking_create(*, link: BookingLink, slot_key: str, employee: EmployeeDetail
     if link.revoked_at is not None or link.expires_at <= timezone.now():
         raise ValidationError(_("The booking link is no longer valid. Contact the job centre."))
     cpr = _validate_employee(employee)
-    slot = _slot_for(link, slot_key)
+    try:
+        slot = _slot_for(link, slot_key)
+    except ValidationError:
+        # A double click: the same contact booked this time for the same employee a moment ago.
+        same = _same_booking(link, slot_key, employee)
+        if same is not None:
+            return same
+        raise
     hold = CalendarHold(
         consultant_id=slot.consultant_id, starts_at=slot.starts_at, ends_at=slot.ends_at, link=link,
         employee_name=employee.name.strip()[:200], employee_phone=employee.phone.strip()[:30],

@@ -354,3 +354,15 @@ def test_the_calendar_page_costs_a_constant_number_of_queries(client, django_ass
     with django_assert_max_num_queries(25):
         page = client.get(reverse("roundtable:calendar")).content.decode()
     assert page.count("Åbn mødet") == 4 and "Kim Bæk" in page
+
+
+@pytest.mark.django_db
+def test_a_double_click_books_once_and_says_booked_both_times(client):
+    _team, consultant, _school, link = school_with_link()
+    url = reverse("roundtable:booking", args=[services.link_token(link)])
+    slot = services.free_slots_of([consultant.pk])[0]
+    data = {"slot": slot.key, "employee_name": "Søren Østergård", "employee_phone": "20 30 40 50",
+            "employee_cpr": next_cpr()}
+    assert client.post(url, data).status_code == client.post(url, data).status_code == 302
+    assert CalendarHold.objects.count() == Meeting.objects.count() == 1
+    assert Notification.objects.filter(kind="selfbooking_new").count() == 1
