@@ -366,3 +366,12 @@ def test_a_double_click_books_once_and_says_booked_both_times(client):
     assert client.post(url, data).status_code == client.post(url, data).status_code == 302
     assert CalendarHold.objects.count() == Meeting.objects.count() == 1
     assert Notification.objects.filter(kind="selfbooking_new").count() == 1
+
+
+def test_a_pattern_keeps_the_copenhagen_wall_clock_across_the_summer_time_change():
+    never_closed = lambda day: False  # noqa: E731
+    slots = free_slots(consultant_id=1, patterns=[Pattern(0, time(9, 0), time(10, 0), 60)], closed=never_closed,
+                       earliest=datetime(2026, 3, 22, tzinfo=UTC), latest=datetime(2026, 4, 1, tzinfo=UTC))
+    # Monday 23 March (winter time, UTC+1) and Monday 30 March (summer time, UTC+2): 9:00 local both times.
+    assert [s.starts_at for s in slots] == [datetime(2026, 3, 23, 8, 0, tzinfo=UTC), datetime(2026, 3, 30, 7, 0, tzinfo=UTC)]
+    assert slots[0].key == "1-20260323T0800"
