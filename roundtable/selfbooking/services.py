@@ -27,8 +27,9 @@ from cases import services as case_services
 from cases.channel.contacts import contact_points_from_employer
 from cases.deadlines import work_calendar
 from cases.identifiers import validate_cpr
+from cases.identity import consultant_contact
 from cases.models import Case, Employee, Employer
-from cases.notifications import notify
+from cases.notifications import notify, outbox_enqueue
 from cases.signing import LinkExpired, LinkInvalid, make_link, read_link
 
 from ..models import (
@@ -336,8 +337,24 @@ def booking_create(*, link: BookingLink, slot_key: str, employee: EmployeeDetail
         # PostgreSQL's exclusion constraint: another booking of the same time won.
         raise _taken() from None
     case = _schedule(hold, cpr=cpr) if cpr else None
+    if case is None:
+        _mail_reserved(hold)  # with a meeting, the invitation is the contact's receipt
     _notify(hold, event="new", case=case)
     return hold
+
+
+def _mail_reserved(hold: CalendarHold) -> None:
+    from django.template.loader import render_to_string
+
+    link = hold.link
+    with override("da"):
+        outbox_enqueue(
+            to=link.contact_email, subject=_("Time reserved: %(when)s") % {"when": _fmt(hold.starts_at)},
+            text=render_to_string("roundtable/selfbooking/mail_reserved.txt", {
+                "contact_name": link.contact_name, "employee_name": hold.employee_name, "when": _fmt(hold.starts_at),
+                "url": link_url(link), "consultant": consultant_contact(hold.consultant)}),
+            dedup_key=f"selfbooking:{hold.pk}:reserved",
+        )
 
 
 def _schedule(hold: CalendarHold, *, cpr: str) -> Case:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.deadlines import work_calendar
 from cases.duetime import DEFAULT_EXTRA_CLOSED_DAYS, danish_calendar
-from cases.models import Case, ClosedDay, Deadline, DeadlinePolicy, Notification
+from cases.models import Case, ClosedDay, Deadline, DeadlinePolicy, Notification, OutboxMessage
 from cases.tests.concurrency import race
 from cases.tests.factories import make_case, next_cpr
 from roundtable import services as meetings
@@ -144,6 +144,9 @@ def test_a_booking_without_cpr_holds_the_time_until_the_consultant_adds_it():
     slot = services.free_slots_of([consultant.pk])[0]
     hold = services.booking_create(link=link, slot_key=slot.key, employee=details())
     assert hold.awaits_identification and not Meeting.objects.exists()
+    receipt = OutboxMessage.objects.get(dedup_key=f"selfbooking:{hold.pk}:reserved")
+    assert receipt.to == ["lone@skolen.example"] and "Søren Østergård" in receipt.text
+    assert "er reserveret" in receipt.text and services.link_url(link).split("/book/")[0] + "/book/" in receipt.text
     assert slot.key not in {s.key for s in services.free_slots_of([consultant.pk])}
     case = services.hold_identify(hold=hold, actor=consultant, cpr=next_cpr())
     hold.refresh_from_db()
