@@ -249,6 +249,15 @@ AXES_CLIENT_IP_CALLABLE = "cases.clientip.client_ip_for_axes"
 # Days the employee's consent link works (it goes to an address the employer typed).
 FASTTRACK_CONSENT_LINK_DAYS = int(os.environ.get("FASTTRACK_CONSENT_LINK_DAYS", "7"))
 
+# --- Varde: employers book the roundtable themselves (roundtable/selfbooking) ---------------------
+# How far ahead free times are offered, how close to now a time can still be booked, how long a new
+# booking link works, and the default notice for cancelling or moving (each link's own value is
+# editable in the admin).
+SELFBOOKING_HORIZON_DAYS = int(os.environ.get("SELFBOOKING_HORIZON_DAYS", "21"))
+SELFBOOKING_LEAD_HOURS = int(os.environ.get("SELFBOOKING_LEAD_HOURS", "2"))
+SELFBOOKING_LINK_DAYS = int(os.environ.get("SELFBOOKING_LINK_DAYS", "365"))
+SELFBOOKING_NOTICE_HOURS = int(os.environ.get("SELFBOOKING_NOTICE_HOURS", "24"))
+
 # --- The channel to the citizen (cases/channel) --------------------------------------------------
 # Text messages with one-time codes: a backend class as for mail. Development prints them
 # (console) or writes files (SMS_FILE_PATH); without a configured gateway production sends none

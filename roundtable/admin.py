@@ -47,3 +47,32 @@ class MinutesVersionAdmin(CaseFileAdmin):
 
     def log_subject(self, obj) -> dict:
         return {"case": obj.meeting.case}
+
+
+# --- Varde self-booking: configuration (the notice for cancelling or moving is edited here) --------
+
+from .models import AvailabilityException, AvailabilityRule, BookingLink, WorkplaceConsultant  # noqa: E402
+
+
+@admin.register(BookingLink)
+class BookingLinkAdmin(admin.ModelAdmin):
+    """A workplace contact person's booking link: revoke it (set "revoked") or change the notice."""
+
+    list_display = ["contact_name", "employer", "created_by", "expires_at", "revoked_at", "notice_hours"]
+    list_filter = ["revoked_at"]
+    readonly_fields = ["created_by", "created_at"]
+
+
+@admin.register(WorkplaceConsultant)
+class WorkplaceConsultantAdmin(admin.ModelAdmin):
+    list_display = ["employer", "consultant", "created_at"]
+
+
+@admin.register(AvailabilityRule)
+class AvailabilityRuleAdmin(admin.ModelAdmin):
+    list_display = ["consultant", "weekday", "start_time", "end_time", "slot_minutes"]
+
+
+@admin.register(AvailabilityException)
+class AvailabilityExceptionAdmin(admin.ModelAdmin):
+    list_display = ["consultant", "date", "kind", "start_time", "duration_minutes"]

@@ -179,3 +179,8 @@ DEMO_STEPS.append(seed_my_work_meetings)
 from .demo_campaign import CAMPAIGN_DEMO_STEPS  # noqa: E402
 
 DEMO_STEPS += CAMPAIGN_DEMO_STEPS
+
+
+from .selfbooking.demo import seed_selfbooking  # noqa: E402
+
+DEMO_STEPS.append(seed_selfbooking)  # Varde: free times, a school's booking link and one booking

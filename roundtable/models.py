@@ -435,3 +435,149 @@ class CampaignInvitee(models.Model):
     @property
     def cpr_masked(self) -> str:
         return mask_cpr(self.cpr) if self.cpr else ""
+
+# --- Varde: employers book the roundtable themselves (roundtable/selfbooking) ---------------------
+
+
+class ConsultantCalendar(models.Model):
+    """A consultant's bookable calendar. Its row is also the lock a booking takes first (one booking
+    per consultant at a time; see roundtable/selfbooking/services.py)."""
+
+    consultant = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="booking_calendar")
+    touched_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("bookable calendar")
+        verbose_name_plural = _("bookable calendars")
+
+    def __str__(self) -> str:
+        return self.consultant.get_full_name() or self.consultant.username
+
+
+class AvailabilityRule(models.Model):
+    """A weekly pattern: every <weekday> from <start> to <end>, slots of <slot_minutes>."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability_rules")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    slot_minutes = models.PositiveSmallIntegerField(_("meeting length (minutes)"), default=60)
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        verbose_name = _("weekly free time")
+        verbose_name_plural = _("weekly free times")
+        constraints = [
+            models.CheckConstraint(condition=Q(start_time__lt=models.F("end_time")), name="availability_rule_order"),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=15) & Q(slot_minutes__lte=240),
+                                   name="availability_rule_slot_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+
+class AvailabilityException(models.Model):
+    """An exception to the pattern: a day off, or one extra slot."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("day off")
+        EXTRA = "extra", _("extra free time")
+
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                   related_name="availability_exceptions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("from"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("meeting length (minutes)"), default=60)
+
+    class Meta:
+        ordering = ["date", "start_time"]
+        verbose_name = _("exception to the free times")
+        verbose_name_plural = _("exceptions to the free times")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="day_off") | Q(start_time__isnull=False),
+                                   name="availability_extra_has_time"),
+        ]
+
+
+class WorkplaceConsultant(models.Model):
+    """A consultant attached to a large workplace (Varde: fixed advisers for the big workplaces)."""
+
+    employer = models.ForeignKey("cases.Employer", on_delete=models.CASCADE, related_name="+", verbose_name=_("workplace"))
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("consultant"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consultant of a workplace")
+        verbose_name_plural = _("consultants of workplaces")
+        constraints = [models.UniqueConstraint(fields=["employer", "consultant"], name="workplace_consultant_unique")]
+
+
+class BookingLink(models.Model):
+    """A workplace contact person's personal booking link. The URL carries a signed id only (no name,
+    no CPR); this row makes it revocable and sets how close to a meeting it may still cancel or move."""
+
+    employer = models.ForeignKey("cases.Employer", on_delete=models.CASCADE, related_name="+", verbose_name=_("workplace"))
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact person's e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact person's phone"), max_length=30, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    notice_hours = models.PositiveSmallIntegerField(
+        _("notice for cancelling or moving (hours)"), default=24,
+        help_text=_("The contact person can cancel or move a booking until this many hours before it starts."))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("booking link")
+        verbose_name_plural = _("booking links")
+
+    def __str__(self) -> str:
+        return f"{self.contact_name} ({self.employer.name})"
+
+
+class CalendarHold(models.Model):
+    """A consultant's time taken by a booking through a booking link. On PostgreSQL an exclusion
+    constraint (added in the migration, PostgreSQL only) forbids two live holds of one consultant that
+    overlap; on SQLite writers are serialised (BEGIN IMMEDIATE) and the service checks inside the
+    transaction. Created in the same transaction as the meeting."""
+
+    consultant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("time"))
+    ends_at = models.DateTimeField(_("ends"))
+    link = models.ForeignKey(BookingLink, on_delete=models.PROTECT, related_name="holds")
+    meeting = models.OneToOneField(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="hold")
+    # What the contact person typed about the employee: a name and how to reach them. No health data.
+    employee_name = models.CharField(_("employee's name"), max_length=200)
+    employee_phone = models.CharField(_("employee's phone"), max_length=30, blank=True)
+    employee_email = models.EmailField(_("employee's e-mail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        indexes = [models.Index(fields=["consultant", "starts_at"])]
+        constraints = [models.CheckConstraint(condition=Q(starts_at__lt=models.F("ends_at")), name="calendar_hold_order")]
+
+    @property
+    def is_live(self) -> bool:
+        return self.cancelled_at is None
+
+    @property
+    def awaits_identification(self) -> bool:
+        return self.is_live and self.meeting_id is None

@@ -9,7 +9,7 @@ consultant's and specialists' notes, agreement texts, the week plan's tasks, rea
 
 from __future__ import annotations
 
-from .models import Agreement, Meeting, MeetingSlot, MinutesVersion, Participant, PlanWeek, SpecialistNote
+from .models import Agreement, CalendarHold, Meeting, MeetingSlot, MinutesVersion, Participant, PlanWeek, SpecialistNote
 
 ANONYMISED = "anonymiseret"
 
@@ -22,6 +22,8 @@ def meetings_anonymise(case) -> None:
     SpecialistNote.objects.filter(meeting__case=case).update(author_name=ANONYMISED, author_title="", text="")
     Agreement.objects.filter(meeting__case=case).update(who=ANONYMISED, what=ANONYMISED)
     PlanWeek.objects.filter(meeting__case=case).update(tasks="")
+    # Varde self-booking: what the employer typed about the employee when booking.
+    CalendarHold.objects.filter(meeting__case=case).update(employee_name=ANONYMISED, employee_phone="", employee_email="")
     for version in MinutesVersion.objects.filter(meeting__case=case):
         for name in ("pdf_full", "pdf_employer"):
             document = getattr(version, name)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import campaign_views, views
+from .selfbooking.urls import urlpatterns as selfbooking_urls
 
 app_name = "roundtable"
 
@@ -31,4 +32,5 @@ urlpatterns = [
     path("omsorgssamtaler/<int:pk>/planlaegning/", campaign_views.campaign_planning, name="campaign_planning"),
     path("omsorgssamtaler/<int:pk>/personer/", campaign_views.campaign_invitee_add, name="campaign_invitee_add"),
     path("omsorgssamtaler/<int:pk>/inviter/", campaign_views.campaign_invite_all, name="campaign_invite_all"),
+    *selfbooking_urls,
 ]

@@ -139,6 +139,12 @@ RERENDERS = {
 
 # Views that show no case data, with the reason. Reads of case data never belong here.
 NOT_READS = {
+    "roundtable:booking": "the workplace contact's own bookings as they typed them, behind a signed link; "
+                          "no case data (roundtable/tests/test_selfbooking.py checks the health sentinel)",
+    "roundtable:booking_cancel": "POST that redirects (signed link)",
+    "roundtable:booking_move": "the contact's own booking and free times (signed link); no case data",
+    "roundtable:calendar": "the consultant's own free times, links and bookings as the employer typed them; "
+                           "the meeting itself is opened through its logged door",
     "healthz": "service health, no data",
     "favicon": "redirect to the static icon", "accessibility": "the public accessibility statement, no data",
     "channel:document": "the citizen's own page behind a signed link and a one-time code; an accepted code is "

@@ -22,6 +22,9 @@ CASE_FILE = {
 CONFIGURATION = {
     "cases.team", "cases.deadlinepolicy", "cases.closedday", "cases.consultantprofile", "cases.dutyshift",
     "roundtable.step", "roundtable.offer", "cases.organisation",
+    # Varde self-booking: booking links (revoke, notice), workplaces' consultants, free times.
+    "roundtable.bookinglink", "roundtable.workplaceconsultant", "roundtable.availabilityrule",
+    "roundtable.availabilityexception",
 }
 
 # The system's own job records: no case data, read-only.

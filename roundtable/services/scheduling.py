@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.services import event_record
 
-from ..models import Meeting, MeetingSlot, Participant
+from ..models import CalendarHold, Meeting, MeetingSlot, Participant
 from . import _fmt, _send_invitations
 from .clocks import clocks_check
 
@@ -112,6 +112,17 @@ def meeting_schedule(
     return meeting
 
 
+def _holds_follow(meeting: Meeting) -> None:
+    """A self-booked meeting moved by the consultant takes its calendar hold along (roundtable/selfbooking).
+    On PostgreSQL the exclusion constraint refuses a time that overlaps another booking."""
+    try:
+        with transaction.atomic():
+            CalendarHold.objects.filter(meeting=meeting, cancelled_at__isnull=True).update(
+                starts_at=meeting.starts_at, ends_at=meeting.ends_at)
+    except IntegrityError:
+        raise ValidationError({"starts_at": _("The new time overlaps another booking in your calendar.")}) from None
+
+
 @transaction.atomic
 def meeting_move(*, meeting: Meeting, actor, slot: SlotData, reason: str = "", accept_late: bool = False) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
@@ -121,6 +132,7 @@ def meeting_move(*, meeting: Meeting, actor, slot: SlotData, reason: str = "", a
                  accept_late=accept_late, meeting=meeting)
     old = _fmt(meeting.starts_at)
     _apply_slot_fields_only(meeting, slot)
+    _holds_follow(meeting)
     _slot_record(meeting, actor=actor, reason=reason)
     meeting.sequence += 1
     meeting.save()
@@ -143,6 +155,8 @@ def meeting_cancel(*, meeting: Meeting, actor, reason: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("case").get(pk=meeting.pk)
     meeting.transition(Meeting.State.CANCELLED)
     meeting.cancel_reason = reason.strip()[:300]
+    # A self-booked time (roundtable/selfbooking) is free again.
+    CalendarHold.objects.filter(meeting=meeting, cancelled_at__isnull=True).update(cancelled_at=timezone.now())
     meeting.sequence += 1
     meeting.save()
     event_record(

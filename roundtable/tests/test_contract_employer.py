@@ -69,6 +69,9 @@ WRITTEN = {
     "roundtable.Agreement": {"who", "what"},
     "roundtable.SpecialistNote": {"author_name", "author_title", "text"},
     "roundtable.MinutesVersion": {"reason"},
+    # Varde self-booking: what the workplace's contact person typed about themselves and the employee.
+    "roundtable.BookingLink": {"contact_name", "contact_email", "contact_phone"},
+    "roundtable.CalendarHold": {"employee_name", "employee_phone", "employee_email"},
 }
 
 # Not free text about a person: identifiers with a checked format, codes, hashes, the outbox itself
