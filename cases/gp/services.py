@@ -38,15 +38,20 @@ def next_meeting_on(last: date, *, interval_days: int = 21, closed=None) -> date
     return day
 
 
-def next_meeting_proposal(practice: GpPractice) -> datetime | None:
+def next_meeting_from(last_held: datetime | None, interval_days: int = 21, *, calendar=None) -> datetime | None:
     """The proposed next meeting: the interval after the last one, at the same time of day. None
     before the first meeting."""
-    last = practice.meetings.order_by("-held_at").first()
-    if last is None:
+    if last_held is None:
         return None
-    held = timezone.localtime(last.held_at)
-    day = next_meeting_on(held.date(), interval_days=practice.interval_days)
+    held = timezone.localtime(last_held)
+    closed = (lambda d: not calendar.is_working_day(d)) if calendar is not None else None
+    day = next_meeting_on(held.date(), interval_days=interval_days, closed=closed)
     return timezone.make_aware(datetime.combine(day, held.time().replace(second=0, microsecond=0)))
+
+
+def next_meeting_proposal(practice: GpPractice) -> datetime | None:
+    last = practice.meetings.order_by("-held_at").values_list("held_at", flat=True).first()
+    return next_meeting_from(last, practice.interval_days)
 
 
 # --- the batch -----------------------------------------------------------------------------------

@@ -91,6 +91,8 @@ READS = {
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), None),
     "channel:contact": lambda w: (case_url("channel:contact", w), "case"),
     "mywork:index": lambda w: (reverse("mywork:index"), None),
+    "gp:meeting": lambda w: (reverse("gp:meeting", args=[_gp_meeting(w).pk]), None),
+    "gp:request_new": lambda w: (case_url("gp:request_new", w), "case"),
 }
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
@@ -119,6 +121,7 @@ RERENDERS = {
     "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", {"summary": ""}, None),
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), {"cpr": "12345"}, None),
     "channel:verify": lambda w: (case_url("channel:verify", w), {"kind": ""}, "case"),
+    "gp:request_new": lambda w: (case_url("gp:request_new", w), {"kind": ""}, "case"),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.
@@ -159,7 +162,23 @@ NOT_READS = {
     "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",
+    "gp:practices": "GP practices: partner master data and meeting dates, no patient data",
+    "gp:practice": "a GP practice: master data, contact persons, meeting dates and counts, no patient data",
+    "gp:contact_add": "a practice's contact person (partner master data)",
+    "gp:meeting_new": "a new GP meeting: shows only what the user typed (the batch is read on gp:meeting)",
+    "gp:request_answer": "POST that redirects",
 }
+
+
+def _gp_meeting(w):
+    """A GP meeting of the world's team with one patient linked to the world's case."""
+    from cases.gp import services as gp
+    from cases.models import GpPractice
+
+    practice = GpPractice.objects.create(name="Lægehuset Algade", team=w.team)
+    return gp.gp_meeting_register(actor=w.user, practice=practice, held_at=w.case.first_contact_at, rows=[
+        gp.PatientRow(name=w.case.employee.name, consent=True, outcome="early_intervention",
+                      case_reference=w.case.reference)])
 
 
 def test_every_url_is_accounted_for():

@@ -69,6 +69,9 @@ WRITTEN = {
     "roundtable.Agreement": {"who", "what"},
     "roundtable.SpecialistNote": {"author_name", "author_title", "text"},
     "roundtable.MinutesVersion": {"reason"},
+    # The GP collaboration: patient rows and the GP's answers hold health information.
+    "cases.GpPatient": {"name", "note", "feedback"},
+    "cases.GpRequest": {"gp_name", "question", "answer_note"},
 }
 
 # Not free text about a person: identifiers with a checked format, codes, hashes, the outbox itself
@@ -97,6 +100,10 @@ NOT_WRITTEN = {
     # The job centre's own letterhead and the consultant's work phone: printed for outsiders on purpose.
     "cases.Organisation": {"municipality", "job_centre", "address", "phone", "email", "web"},
     "cases.ConsultantProfile": {"phone"},
+    # GP practices and their contact persons: partner master data, like the job centre's own.
+    "cases.GpPractice": {"name", "address", "phone", "email"},
+    "cases.GpContact": {"name", "role", "phone", "email"},
+    "cases.GpPatient": {"cpr"},  # an identifier with a checked format (masked when shown)
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.
