@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.gp import services as gp
-from cases.models import Case, Deadline, GpMeeting, GpPatient, GpPractice, Notification
+from cases.models import AccessLog, Case, Deadline, GpMeeting, GpPatient, GpPractice, Notification
 from cases.sweep import sweep_deadlines
 from cases.tests.factories import make_case, make_team, make_user, next_cpr
 
@@ -67,7 +68,7 @@ def test_a_row_without_consent_refuses_the_whole_batch_in_danish(consultant, pra
     rows[3].consent = False
     with pytest.raises(ValidationError) as refused:
         gp.gp_meeting_register(actor=consultant, practice=practice, held_at=timezone.now(), rows=rows)
-    assert "Row 4" in " ".join(refused.value.messages)
+    assert "Række 4" in " ".join(refused.value.messages) and "samtykke" in " ".join(refused.value.messages)
     assert GpMeeting.objects.count() == 0 and Case.objects.count() == 0
 
 
@@ -110,3 +111,83 @@ def test_an_answer_in_time_meets_the_clock_on_time(team, consultant):
     assert answered.deadline.state == Deadline.State.MET and answered.deadline.met_at <= answered.deadline.due_at
     # A second registration changes nothing.
     assert gp.gp_request_answer(request=request, actor=consultant).answered_at == answered.answered_at
+
+
+def _batch_post(rows: list[dict], held_at: str) -> dict:
+    data = {"held_at": held_at, "p-TOTAL_FORMS": str(len(rows)), "p-INITIAL_FORMS": str(len(rows)),
+            "p-MIN_NUM_FORMS": "0", "p-MAX_NUM_FORMS": "1000"}
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"p-{index}-{key}"] = value
+    return data
+
+
+def test_the_batch_form_refuses_a_row_without_consent_and_keeps_everything_typed(client, consultant, practice):
+    client.force_login(consultant)
+    url = reverse("gp:meeting_new", args=[practice.pk])
+    page = client.get(url).content.decode()
+    assert page.count('name="p-') >= 12 * 7  # twelve empty rows to begin with
+    cpr = next_cpr()
+    rows = [{"name": f"Patient {n}", "consent": "on", "outcome": "advice", "feedback": f"Svar {n}"} for n in range(11)]
+    rows.append({"name": "Mette Stressø", "cpr": cpr, "consent": "on", "outcome": "case_opened",
+                 "note": "Stress på jobbet"})
+    del rows[4]["consent"]
+    held = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(url, _batch_post(rows, held))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "samtykke" in page  # the Danish refusal on the row
+    for n in range(11):
+        assert f'value="Patient {n}"' in page and f"Svar {n}" in page
+    assert cpr in page and "Stress på jobbet" in page  # nothing typed is lost
+    assert GpMeeting.objects.count() == 0 and not Case.objects.filter(source=Case.Source.GP).exists()
+    rows[4]["consent"] = "on"
+    response = client.post(url, _batch_post(rows, held))
+    assert response.status_code == 302
+    meeting = GpMeeting.objects.get()
+    assert meeting.patients.count() == 12
+    assert Case.objects.get(source=Case.Source.GP).employee.cpr == cpr
+    # The batch page: a logged read; the CPR is masked, never in the URL.
+    before = AccessLog.objects.count()
+    page = client.get(response.url).content.decode()
+    assert AccessLog.objects.count() == before + 1 and AccessLog.objects.latest("id").purpose == "sagsbehandling"
+    assert cpr not in page and f"{cpr[:6]}-XXXX" in page and cpr not in response.url
+    # The practice page proposes the next meeting three weeks on.
+    page = client.get(reverse("gp:practice", args=[practice.pk])).content.decode()
+    assert 'id="next-meeting"' in page and "21" in page
+
+
+def test_more_rows_keeps_what_was_typed(client, consultant, practice):
+    client.force_login(consultant)
+    data = _batch_post([{"name": "Anna", "consent": "on", "outcome": "advice"}], "2026-01-05T10:00")
+    data["more"] = "1"
+    page = client.post(reverse("gp:meeting_new", args=[practice.pk]), data).content.decode()
+    assert 'value="Anna"' in page and 'name="p-5-name"' in page
+    assert GpMeeting.objects.count() == 0
+
+
+def test_a_gp_request_from_the_case_page_and_its_answer(client, team, consultant, practice):
+    case = make_case(team=team, consultant=consultant)
+    client.force_login(consultant)
+    assert client.get(reverse("gp:request_new", args=[case.reference])).status_code == 200
+    sent = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("gp:request_new", args=[case.reference]), {
+        "kind": "medical_certificate", "practice": practice.pk, "sent_at": sent, "question": "Funktionsniveau?"})
+    assert response.status_code == 302
+    request = case.gp_requests.get()
+    assert request.deadline.kind == "gp_request"
+    page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert 'id="gp-requests"' in page and practice.name in page
+    client.post(reverse("gp:request_answer", args=[case.reference, request.pk]),
+                {"answered_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "note": "Modtaget"})
+    request.refresh_from_db()
+    assert request.is_answered and request.deadline.state == Deadline.State.MET
+
+
+def test_a_practice_of_another_team_is_not_found(client, practice):
+    other = make_user(team=make_team("Andet team"))
+    client.force_login(other)
+    assert client.get(reverse("gp:practice", args=[practice.pk])).status_code == 404
+    meeting = gp.gp_meeting_register(actor=make_user(team=practice.team), practice=practice, held_at=timezone.now(),
+                                     rows=[gp.PatientRow(name="A", consent=True, outcome=Outcome.ADVICE)])
+    assert client.get(reverse("gp:meeting", args=[meeting.pk])).status_code == 404

@@ -122,6 +122,7 @@ RERENDERS = {
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), {"cpr": "12345"}, None),
     "channel:verify": lambda w: (case_url("channel:verify", w), {"kind": ""}, "case"),
     "gp:request_new": lambda w: (case_url("gp:request_new", w), {"kind": ""}, "case"),
+    "roundtable:offer_decide": lambda w: (meeting_url("roundtable:offer_decide", w), {}, "case"),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.
@@ -167,6 +168,7 @@ NOT_READS = {
     "gp:contact_add": "a practice's contact person (partner master data)",
     "gp:meeting_new": "a new GP meeting: shows only what the user typed (the batch is read on gp:meeting)",
     "gp:request_answer": "POST that redirects",
+    "roundtable:offer_started": "POST that redirects", "roundtable:offer_withdraw": "POST that redirects",
 }
 
 

@@ -42,7 +42,7 @@ def conference(case, user, *, starts_in=timedelta(hours=2), people=None):
 def test_a_case_conference_invites_the_specialists_and_never_the_employee_or_employer():
     _team, user, case = setup_case()
     meeting = conference(case, user)
-    assert meeting.get_kind_display() == "interdisciplinary case conference"
+    assert meeting.get_kind_display() == "tværfaglig sagskonference"
     recipients = {address for to in OutboxMessage.objects.values_list("to", flat=True) for address in to}
     assert recipients == {"randi@kommune.example", "pia@kommune.example", "finn@kommune.example"}
     assert case.employee.email not in recipients
@@ -55,7 +55,7 @@ def test_the_employee_or_the_employer_cannot_be_invited(role):
     people = SPECIALISTS + [services.ParticipantData(role=role, name="Lone Madsen", email="lone@skolen.example")]
     with pytest.raises(ValidationError) as refused:
         conference(case, user, people=people)
-    assert "without the employee and the employer" in " ".join(refused.value.messages)
+    assert "uden medarbejder og arbejdsgiver" in " ".join(refused.value.messages)
     assert not Meeting.objects.exists() and not OutboxMessage.objects.exists()
 
 
@@ -129,3 +129,27 @@ def test_the_results_page_shows_the_time_to_first_intervention(client):
     response = client.get(reverse("dashboard:results"))
     assert response.status_code == 200
     assert "first-intervention" in response.content.decode()
+
+
+def test_the_conference_page_decides_an_offer_and_registers_its_start(client):
+    _team, user, case = setup_case()
+    meeting = conference(case, user)
+    client.force_login(user)
+    page = client.get(reverse("roundtable:create", args=[case.reference]) + "?kind=case_conference").content.decode()
+    assert 'value="specialist" selected' in page and 'value="employee" selected' not in page
+    url = reverse("roundtable:detail", args=[case.reference, meeting.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="offer-form"' in page and "goal1" not in page
+    offer = Offer.objects.filter(active=True).first()
+    # Nothing chosen: refused, shown again.
+    assert client.post(reverse("roundtable:offer_decide", args=[case.reference, meeting.pk]), {}).status_code == 400
+    response = client.post(reverse("roundtable:offer_decide", args=[case.reference, meeting.pk]), {
+        "offer-offer": offer.pk, "offer-start_on": services.default_start(meeting).isoformat(), "offer-course_weeks": "6"})
+    assert response.status_code == 302
+    decided = meeting.offer_starts.get()
+    assert decided.course_weeks == 6 and decided.deadline.state == Deadline.State.OPEN
+    client.post(reverse("roundtable:offer_started", args=[case.reference, meeting.pk, decided.pk]))
+    decided.refresh_from_db()
+    assert decided.started_at is not None
+    decided.deadline.refresh_from_db()
+    assert decided.deadline.state == Deadline.State.MET
