@@ -257,6 +257,16 @@ def world(client, settings, tmp_path):
     services.specialist_note_add(meeting=held, actor=consultant, author_name="p", author_title="t", text="x")
     services.meeting_note_save(meeting=held, actor=consultant, text="x")
 
+    # Vordingborg: a GP meeting's patient row on the case and an answered GP request (health information).
+    from cases.gp import services as gp
+    from cases.models import GpPractice
+
+    practice = GpPractice.objects.create(name="x", team=team)
+    gp.gp_meeting_register(actor=consultant, practice=practice, held_at=timezone.now(), rows=[gp.PatientRow(
+        name="x", consent=True, outcome="early_intervention", case_reference=case.reference, note="x", feedback="x")])
+    gp_request = gp.gp_request_send(case=case, actor=consultant, kind="medical_certificate", gp_name="x", question="x")
+    gp.gp_request_answer(request=gp_request, actor=consultant, note="x")
+
     # Every written field of every row gets its own sentinel.
     for label in WRITTEN:
         s.plant(apps.get_model(label).objects.all())
