@@ -13,7 +13,7 @@ from django.db import migrations, models
 # statement. The start of an intervention agreed at a case conference carries its own date.
 POLICIES = [
     ("gp_request", "Svar fra lægen inden 8 dage", "gp_request_sent", 8, "days", "clock", False, False,
-     timedelta(days=2), timedelta(days=1), "Lægeerklæring LÆ 285 / mulighedserklæring (SDL § 36 a)"),
+     timedelta(days=2), timedelta(days=1), "Kommunens svarfrist for lægeattest (LÆ 285) og mulighedserklæring"),
     ("intervention_start", "Opstart af aftalt indsats til aftalt dato", "agreed", 1, "days", "clock", False, True,
      timedelta(days=1), timedelta(days=1), "Roskilde: indsatsen sættes i gang ugen efter; Hjørring"),
 ]

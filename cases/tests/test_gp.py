@@ -209,3 +209,22 @@ def test_seed_demo_shows_the_gp_collaboration_and_a_case_conference(settings):
     conference = Meeting.objects.get(kind=Meeting.Kind.CASE_CONFERENCE)
     assert not conference.participants.filter(role__in=["employee", "employer"]).exists()
     assert conference.offer_starts.count() == 2 and conference.offer_starts.filter(started_at__isnull=False).count() == 1
+
+
+def test_the_practice_list_query_count_does_not_grow_with_practices(client, team, consultant,
+                                                                      django_assert_max_num_queries):
+    client.force_login(consultant)
+
+    def add(n):
+        for i in range(n):
+            practice = GpPractice.objects.create(name=f"Praksis {i}", team=team)
+            gp.gp_meeting_register(actor=consultant, practice=practice, held_at=timezone.now() - timedelta(days=i),
+                                   rows=[gp.PatientRow(name="A", consent=True, outcome=Outcome.ADVICE)])
+
+    add(1)
+    with django_assert_max_num_queries(20) as one:
+        assert client.get(reverse("gp:practices")).status_code == 200
+    add(8)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("gp:practices")).content.decode()
+    assert page.count('href="/laeger/') >= 9
