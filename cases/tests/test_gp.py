@@ -228,3 +228,32 @@ def test_the_practice_list_query_count_does_not_grow_with_practices(client, team
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(reverse("gp:practices")).content.decode()
     assert page.count('href="/laeger/') >= 9
+
+
+def test_retention_anonymises_gp_rows_of_a_closed_case_and_old_rows_without_a_case(team, consultant, practice,
+                                                                                   settings):
+    from cases import services
+    from cases.retention import retention_run
+
+    case = make_case(team=team, consultant=consultant)
+    held = timezone.now() - timedelta(days=400)
+    gp.gp_meeting_register(actor=consultant, practice=practice, held_at=timezone.now(), rows=[
+        gp.PatientRow(name="Linket", consent=True, outcome=Outcome.EARLY_INTERVENTION, case_reference=case.reference,
+                      note="Angst", feedback="Tilbudt samtaler")])
+    old = gp.gp_meeting_register(actor=consultant, practice=practice, held_at=held, rows=[
+        gp.PatientRow(name="Gammel", consent=True, outcome=Outcome.ADVICE, cpr=next_cpr(), note="Ryg")])
+    gp.gp_meeting_register(actor=consultant, practice=practice, held_at=timezone.now() - timedelta(days=30), rows=[
+        gp.PatientRow(name="Ny", consent=True, outcome=Outcome.ADVICE, note="Ny note")])
+    request = gp.gp_request_send(case=case, actor=consultant, kind="medical_certificate", gp_name="Læge Hansen",
+                                 question="Funktionsniveau?")
+    gp.gp_request_answer(request=request, actor=consultant, note="Kan arbejde 20 timer")
+    services.case_close(case=case, actor=consultant, outcome="retained", closed_on=timezone.localdate() - timedelta(days=800))
+    settings.RETENTION_CLOSED_CASE_DAYS = 365
+    retention_run()
+    linked = GpPatient.objects.get(case=case)
+    assert (linked.name, linked.cpr, linked.note, linked.feedback) == ("anonymiseret", "", "", "")
+    request.refresh_from_db()
+    assert request.question == request.answer_note == ""
+    gone = old.patients.get()
+    assert (gone.name, gone.cpr, gone.note) == ("anonymiseret", "", "") and gone.outcome == Outcome.ADVICE
+    assert GpPatient.objects.get(name="Ny").note == "Ny note"  # a recent row without a case is kept
