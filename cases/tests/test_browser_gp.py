@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 
 from cases.models import Case, GpMeeting, GpPractice
 from cases.tests.factories import make_team, make_user
-from roundtable.tests.test_browser import _seed_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +22,10 @@ def browser_context_args(browser_context_args):
 
 
 def test_registering_a_gp_meeting_with_ten_patients(page, live_server):
-    _seed_reference_data()
-    importlib.import_module("cases.migrations.0020_gp_collaboration").seed(apps, None)
+    # Transactional tests flush the tables between tests: put the seeded roles and rules back.
+    importlib.import_module("cases.migrations.0002_roles").create_roles(apps, None)
+    for module in ("0004_seed_deadline_policies", "0020_gp_collaboration"):
+        importlib.import_module(f"cases.migrations.{module}").seed(apps, None)
     team = make_team("Nord")
     make_user("mette", team=team, first_name="Mette", last_name="Jensen")
     practice = GpPractice.objects.create(name="Lægehuset Algade", address="Algade 12, 4760 Vordingborg", team=team)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.gp import services as gp
-from cases.models import AccessLog, Case, Deadline, GpMeeting, GpPatient, GpPractice, GpRequest, Notification
+from cases.models import AccessLog, Case, Deadline, GpMeeting, GpPatient, GpPractice, Notification
 from cases.sweep import sweep_deadlines
 from cases.tests.factories import make_case, make_team, make_user, next_cpr
 
@@ -191,24 +191,6 @@ def test_a_practice_of_another_team_is_not_found(client, practice):
     meeting = gp.gp_meeting_register(actor=make_user(team=practice.team), practice=practice, held_at=timezone.now(),
                                      rows=[gp.PatientRow(name="A", consent=True, outcome=Outcome.ADVICE)])
     assert client.get(reverse("gp:meeting", args=[meeting.pk])).status_code == 404
-
-
-def test_seed_demo_shows_the_gp_collaboration_and_a_case_conference(settings):
-    from django.core.management import call_command
-
-    from roundtable.models import Meeting
-
-    settings.DEMO_MODE = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    practice = GpPractice.objects.get(name="Lægehuset Algade")
-    meeting = practice.meetings.get()
-    assert meeting.patients.count() == 12 and meeting.patients.filter(case__source=Case.Source.GP).count() == 1
-    assert gp.next_meeting_proposal(practice).date() >= timezone.localdate()
-    requests = list(GpRequest.objects.all())
-    assert {r.is_answered for r in requests} == {True, False}
-    conference = Meeting.objects.get(kind=Meeting.Kind.CASE_CONFERENCE)
-    assert not conference.participants.filter(role__in=["employee", "employer"]).exists()
-    assert conference.offer_starts.count() == 2 and conference.offer_starts.filter(started_at__isnull=False).count() == 1
 
 
 def test_the_practice_list_query_count_does_not_grow_with_practices(client, team, consultant,

@@ -153,3 +153,23 @@ def test_the_conference_page_decides_an_offer_and_registers_its_start(client):
     assert decided.started_at is not None
     decided.deadline.refresh_from_db()
     assert decided.deadline.state == Deadline.State.MET
+
+
+def test_seed_demo_shows_the_gp_collaboration_and_a_case_conference(settings):
+    from django.core.management import call_command
+
+    from cases.gp import services as gp
+    from cases.models import Case, GpPractice, GpRequest
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    practice = GpPractice.objects.get(name="Lægehuset Algade")
+    meeting = practice.meetings.get()
+    assert meeting.patients.count() == 12 and meeting.patients.filter(case__source=Case.Source.GP).count() == 1
+    assert gp.next_meeting_proposal(practice).date() >= timezone.localdate()
+    requests = list(GpRequest.objects.all())
+    assert {r.is_answered for r in requests} == {True, False}
+    conference = Meeting.objects.get(kind=Meeting.Kind.CASE_CONFERENCE)
+    assert not conference.participants.filter(role__in=["employee", "employer"]).exists()
+    assert conference.offer_starts.count() == 2 and conference.offer_starts.filter(started_at__isnull=False).count() == 1
+
