@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Case, GpMeeting, GpPractice
+from cases.tests.axe import axe_serious
 from cases.tests.factories import make_team, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,12 +50,13 @@ def test_registering_a_gp_meeting_with_ten_patients(page, live_server):
     page.get_by_role("button", name="Registrér mødet").click()
 
     expect(page.locator("#batch-errors")).to_be_visible()
-    expect(page.locator("tr.table-danger")).to_have_count(1)
-    expect(page.locator("tr.table-danger")).to_contain_text("samtykke")
+    expect(page.locator("tr.gp-row-error")).to_have_count(1)
+    expect(page.locator("tr.gp-row-error")).to_contain_text("samtykke")
     expect(page.locator("input[name=p-6-name]")).to_have_value("Patient 7")
     expect(page.locator("textarea[name=p-3-feedback]")).to_have_value("Tilbagemelding 4")
     expect(page.locator("input[name=p-9-cpr]")).to_have_value("150388-4321")
     assert GpMeeting.objects.count() == 0
+    assert axe_serious(page) == []  # the batch form with its row errors
 
     page.check("input[name=p-6-consent]")
     page.get_by_role("button", name="Registrér mødet").click()
@@ -63,6 +65,7 @@ def test_registering_a_gp_meeting_with_ten_patients(page, live_server):
     expect(page.locator("#gp-patients")).to_contain_text("150388-XXXX")
     expect(page.locator("#gp-patients")).not_to_contain_text("150388-4321")
     assert "4321" not in page.url
+    assert axe_serious(page) == []
     case = Case.objects.get(source=Case.Source.GP)
     page.get_by_role("link", name=case.reference).click()
     expect(page.locator("h1")).to_contain_text("Patient 10")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Deadline, OutboxMessage
+from cases.tests.axe import axe_serious
 from cases.tests.factories import make_case, make_team, make_user
 from roundtable.models import Meeting
 from roundtable.tests.test_browser import _seed_reference_data
@@ -71,6 +72,7 @@ def test_booking_a_case_conference_and_starting_an_offer(page, live_server, brow
     expect(page.get_by_test_id("offer-starts")).to_contain_text("Startet")
     decided.deadline.refresh_from_db()
     assert decided.deadline.state == Deadline.State.MET
+    assert axe_serious(page) == []
 
     # The same page at a phone's width: nothing scrolls sideways.
     phone = browser.new_context(locale="da-DK", timezone_id="Europe/Copenhagen",
