@@ -21,7 +21,7 @@ from django.http import Http404
 
 from .audit import AccessLog, access_record
 from .cpr import referrals_for_cpr
-from .models import Case, Employee, PhoneCall, Referral
+from .models import Case, Employee, GpMeeting, GpRequest, PhoneCall, Referral
 from .selectors import cases_visible_to, teams_of
 
 # Purposes written to the access log (Danish: the citizen reads them in the insight export).
@@ -111,6 +111,33 @@ def call_for_reading(*, user, pk: int, purpose: str, action: str = View, detail:
     call = call_for_change(user=user, pk=pk)
     access_record(user=user, action=action, purpose=purpose, case=call.case, detail=detail or f"opkald {call.pk}")
     return call
+
+
+# --- GP meetings and GP requests (Vordingborg) --------------------------------------------------
+
+
+def gp_meeting_for_reading(*, user, pk: int, purpose: str, action: str = View) -> GpMeeting:
+    """A GP meeting's patient rows are case data (names, CPR, health notes): the meeting if it belongs to
+    a practice of the user's teams (else 404), with one read logged naming the meeting and the cases of
+    the patients linked to one."""
+    try:
+        meeting = GpMeeting.objects.select_related("practice", "registered_by").get(
+            pk=pk, practice__team__in=teams_of(user))
+    except GpMeeting.DoesNotExist:
+        raise Http404 from None
+    refs = sorted(meeting.patients.filter(case__isnull=False).values_list("case__reference", flat=True))
+    detail = f"lægemøde {meeting.pk}" + (f" ({', '.join(refs)})" if refs else "")
+    access_record(user=user, action=action, purpose=purpose, detail=detail[:500])
+    return meeting
+
+
+def gp_request_for_change(*, user, reference: str, pk: int) -> GpRequest:
+    """A GP request on a case the user may see (else 404). For a POST that changes it and redirects."""
+    case = case_for_change(user=user, reference=reference)
+    try:
+        return GpRequest.objects.select_related("case", "deadline").get(pk=pk, case=case)
+    except GpRequest.DoesNotExist:
+        raise Http404 from None
 
 
 # --- the citizen's insight -----------------------------------------------------------------------

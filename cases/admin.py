@@ -25,6 +25,8 @@ from .models import (
     DutyShift,
     Employee,
     Employer,
+    GpContact,
+    GpPractice,
     JournalEntry,
     Notification,
     Organisation,
@@ -114,6 +116,22 @@ class CaseFileInline(admin.TabularInline):
 class TeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["members", "leads"]
     list_display = ["name", "receives_fast_track"]
+
+
+class GpContactInline(admin.TabularInline):
+    model = GpContact
+    extra = 0
+
+
+@admin.register(GpPractice)
+class GpPracticeAdmin(admin.ModelAdmin):
+    """Partner master data (Vordingborg's GP collaboration); the meetings' patient rows are case data and
+    are read on the GP meeting page, through the door."""
+
+    list_display = ["name", "address", "phone", "email", "team", "interval_days", "active"]
+    list_filter = ["team", "active"]
+    search_fields = ["name"]
+    inlines = [GpContactInline]
 
 
 class ContactInline(CaseFileInline):

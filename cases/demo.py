@@ -17,6 +17,7 @@ from django.utils import timezone
 from . import services
 from .dashboard.demo import DASHBOARD_DEMO_STEPS
 from .demo_fasttrack import seed_referrals
+from .gp.demo import GP_DEMO_STEPS
 from .models import Case, ConsultantProfile, Organisation, Team
 from .outreach.demo import OUTREACH_DEMO_STEPS
 from .roles import Role
@@ -193,6 +194,8 @@ DEMO_STEPS = [
 DEMO_STEPS += DASHBOARD_DEMO_STEPS
 DEMO_STEPS.append(seed_referrals)
 DEMO_STEPS += OUTREACH_DEMO_STEPS
+
+DEMO_STEPS += GP_DEMO_STEPS
 
 
 def seed_organisation(ctx: DemoContext) -> None:

@@ -38,6 +38,8 @@ from .models import (
     Deadline,
     DeadlineEvent,
     Employee,
+    GpPatient,
+    GpRequest,
     JournalEntry,
     Notification,
     OneTimeCode,
@@ -127,6 +129,9 @@ def case_anonymise(*, case: Case, now: datetime | None = None) -> bool:
     Notification.objects.filter(case=case).delete()
     _purge_mails(OutboxMessage.objects.filter(case=case).exclude(state=OutboxMessage.State.PENDING), now=now,
                  recipients=True)
+    # Vordingborg: the patient rows of GP meetings and the GP requests on the case (health information).
+    GpPatient.objects.filter(case=case).update(name=ANONYMISED_NAME, cpr="", note="", feedback="")
+    GpRequest.objects.filter(case=case).update(question="", answer_note="")
     for referral in Referral.objects.select_for_update().filter(case=case, anonymised_at__isnull=True):
         _referral_anonymise(referral, now=now)
     for anonymiser in _case_anonymisers:
@@ -194,6 +199,13 @@ def _each(ids, handle: Callable[[int], bool], label: str, tally: _Tally) -> int:
     return done
 
 
+def gp_patients_anonymise(*, before: datetime) -> int:
+    """The patient rows of GP meetings held before `before` that never became a case: the name, CPR,
+    note and feedback go; the meeting, its date and the outcomes stay for the statistics."""
+    return GpPatient.objects.filter(case__isnull=True, meeting__held_at__lt=before).exclude(
+        name=ANONYMISED_NAME, cpr="", note="", feedback="").update(name=ANONYMISED_NAME, cpr="", note="", feedback="")
+
+
 def retention_run(*, now: datetime | None = None, periods: RetentionPeriods | None = None) -> RetentionRun:
     """One run of the retention rules (idempotent: a second run the same night finds nothing)."""
     now = now or timezone.now()
@@ -213,6 +225,15 @@ def retention_run(*, now: datetime | None = None, periods: RetentionPeriods | No
                                            anonymised_at__isnull=True).values_list("pk", flat=True)
     run.referrals_anonymised = _each(
         list(referral_ids), lambda pk: referral_anonymise(referral=Referral(pk=pk), now=now), "referral", tally)
+
+    # Patients discussed at a GP meeting without a case: kept as long as a closed case, from the meeting.
+    try:
+        gp_rows = gp_patients_anonymise(before=now - timedelta(days=periods.closed_case_days))
+        if gp_rows:
+            logger.info("retention: %s GP patient rows without a case anonymised", gp_rows)
+    except Exception as exc:
+        logger.exception("retention: anonymising GP patient rows failed")
+        tally.errors.append(f"gp patients: {type(exc).__name__}")
 
     # Spent one-time codes: only their hash and counters; kept a day for the per-hour limit and support.
     OneTimeCode.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()

@@ -161,6 +161,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         }),
         "cpr_revealed": False,
         "cpr_form": CprRevealForm(),
+        "gp_requests": list(case.gp_requests.select_related("practice", "deadline")),
     }
     context.update(extra)
     return context

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("cases.fasttrack.urls")),  # before sager/: "sager/fast-track/" is not a case reference
     path("", include("cases.managers.urls")),  # the managers' public tools under /for-ledere/
     path("", include("cases.channel.urls")),  # before sager/: "sager/<ref>/kontakt/" and the citizen's page
+    path("", include("cases.gp.urls")),  # before sager/: "sager/<ref>/laege/" (a GP request on the case)
     path("sager/", include("cases.urls")),
     path("", include("roundtable.urls")),
     path("overblik/", include("cases.dashboard.urls")),

@@ -184,3 +184,49 @@ DEMO_STEPS += CAMPAIGN_DEMO_STEPS
 from .selfbooking.demo import seed_selfbooking  # noqa: E402
 
 DEMO_STEPS.append(seed_selfbooking)  # Varde: free times, a school's booking link and one booking
+
+
+def seed_case_conference(ctx: DemoContext) -> None:
+    """Hjørring and Roskilde: a case conference eight days ago with a psychologist and a
+    physiotherapist (no employee, no employer); two offers decided: one started the week after, one
+    six-week course starting in a few days."""
+    from .models import Offer
+
+    mette = ctx.users["konsulent"]
+    busy = set(Meeting.objects.values_list("case_id", flat=True))
+    open_cases = [case for case in ctx.cases if case.is_open and case.consultant_id == mette.pk]
+    mine = [case for case in open_cases if case.pk not in busy] or open_cases
+    if not mine:
+        return
+    case = mine[0]
+    when = _at(-8, 9)
+    meeting = services.meeting_schedule(
+        case=case, actor=mette, kind=Meeting.Kind.CASE_CONFERENCE, accept_late=True,
+        slot=services.SlotData(starts_at=timezone.now() + timedelta(days=1), place_kind=Meeting.PlaceKind.JOB_CENTRE,
+                               place="Jobcentret, mødelokale 3"),
+        participants=[
+            services.ParticipantData(role=Participant.Role.CONSULTANT, name=mette.get_full_name(), email=mette.email,
+                                     title="fastholdelseskonsulent"),
+            services.ParticipantData(role=Participant.Role.SPECIALIST, name="Pia Vinther", title="psykolog",
+                                     email="pia.vinther@fjordby.example"),
+            services.ParticipantData(role=Participant.Role.SPECIALIST, name="Rasmus Krogh", title="fysioterapeut",
+                                     email="rasmus.krogh@fjordby.example"),
+        ],
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=when, created_at=when - timedelta(days=3))
+    MeetingSlot.objects.filter(meeting=meeting).update(starts_at=when)
+    meeting.refresh_from_db()
+    meeting = services.meeting_hold(meeting=meeting, actor=mette, at=when + timedelta(minutes=45))
+    services.specialist_note_add(meeting=meeting, actor=mette, author_name="Pia Vinther", author_title="psykolog",
+                                 text="Tegn på belastningsreaktion; anbefaler 6 samtaler.")
+    offers = list(Offer.objects.filter(active=True).order_by("name")[:2])
+    if len(offers) < 2:
+        return
+    started = services.offer_decide(meeting=meeting, actor=mette, offer=offers[0])
+    start_at = timezone.make_aware(datetime.combine(started.start_on, time(9, 0)))
+    services.offer_started(decided=started, actor=mette, at=min(start_at, timezone.now()))
+    services.offer_decide(meeting=meeting, actor=mette, offer=offers[1],
+                          start_on=timezone.localdate() + timedelta(days=3), course_weeks=6)
+
+
+DEMO_STEPS.append(seed_case_conference)

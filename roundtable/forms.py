@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Meeting, Participant, Placement, Step
-from .services import LATE_CODE, ParticipantData, SlotData, WeekData, offers_for
+from .models import Meeting, Offer, Participant, Placement, Step
+from .services import LATE_CODE, ParticipantData, SlotData, WeekData, default_start, offers_for
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -71,8 +71,18 @@ class ParticipantForm(forms.Form):
 ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3)
 
 
-def participant_initial(case, actor) -> list[dict]:
-    """Suggested participants: the employee, the employer's contact person and the consultant."""
+# Hjørring and Roskilde: who sits at a case conference besides the consultant.
+SPECIALIST_TITLES = (_("psychologist"), _("nurse"), _("physiotherapist"), _("occupational physician"))
+
+
+def participant_initial(case, actor, kind: str | None = None) -> list[dict]:
+    """Suggested participants: the employee, the employer's contact person and the consultant; for a
+    case conference the consultant and specialists (the employee and the employer are not there)."""
+    if kind == Meeting.Kind.CASE_CONFERENCE:
+        return [{"role": Participant.Role.CONSULTANT, "name": actor.get_full_name() or actor.username,
+                 "email": actor.email, "title": str(_("retention consultant"))},
+                {"role": Participant.Role.SPECIALIST, "title": str(SPECIALIST_TITLES[0])},
+                {"role": Participant.Role.SPECIALIST, "title": str(SPECIALIST_TITLES[2])}]
     rows = [{"role": Participant.Role.EMPLOYEE, "name": case.employee.name, "email": case.employee.email,
              "title": case.employee.job_title}]
     if case.employer_contact:
@@ -239,6 +249,21 @@ class FollowUpForm(LateConfirmation):
         if value < timezone.now():
             raise forms.ValidationError(_("The meeting cannot be scheduled in the past."))
         return value
+
+
+class OfferStartForm(forms.Form):
+    """An offer decided at the case conference and when it starts (default: the week after)."""
+
+    offer = forms.ModelChoiceField(label=_("Offer"), queryset=Offer.objects.filter(active=True).order_by("name"),
+                                   error_messages={"required": _("Choose an offer from the catalogue.")})
+    start_on = forms.DateField(label=_("Agreed start"), widget=DATE_INPUT)
+    course_weeks = forms.IntegerField(label=_("Length of the course (weeks)"), min_value=1, max_value=52,
+                                      required=False, help_text=_("E.g. 6 weeks (Hjørring's course lasts 5-6 weeks)."))
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        kwargs.setdefault("prefix", "offer")
+        kwargs.setdefault("initial", {"start_on": default_start(meeting)})
+        super().__init__(*args, **kwargs)
 
 
 class CorrectionForm(forms.Form):

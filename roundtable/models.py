@@ -98,6 +98,8 @@ class Meeting(models.Model):
         FOLLOW_UP = "follow_up", _("follow-up meeting")
         START = "start", _("start conversation")
         CARE = "care", _("care conversation")
+        # Hjørring and Roskilde: the consultant and the specialists, without employee and employer.
+        CASE_CONFERENCE = "case_conference", _("interdisciplinary case conference")
 
     class State(models.TextChoices):
         INVITED = "invited", _("invited")
@@ -319,6 +321,35 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.who}: {self.what}"
+
+
+class OfferStart(models.Model):
+    """An offer from the catalogue decided at a case conference, and its start as a clock: the clock is
+    due on the agreed start and is met when the start is registered (the kernel counts the time from
+    first contact to the first started intervention from the met clock)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="offer_starts")
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="+", verbose_name=_("offer"))
+    start_on = models.DateField(_("agreed start"))
+    course_weeks = models.PositiveSmallIntegerField(_("length of the course (weeks)"), null=True, blank=True)
+    deadline = models.ForeignKey("cases.Deadline", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start_on", "id"]
+        verbose_name = _("decided offer")
+        verbose_name_plural = _("decided offers")
+
+    def __str__(self) -> str:
+        return f"{self.offer} ({self.start_on:%d/%m/%Y})"
+
+    @property
+    def ends_on(self):
+        from datetime import timedelta
+
+        return self.start_on + timedelta(weeks=self.course_weeks) if self.course_weeks else None
 
 
 class SpecialistNote(models.Model):

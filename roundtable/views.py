@@ -28,6 +28,7 @@ from .forms import (
     HoldForm,
     MeetingScheduleForm,
     MoveForm,
+    OfferStartForm,
     ParticipantFormSet,
     PlacementsForm,
     SpecialistNoteForm,
@@ -46,9 +47,10 @@ from .staircase import staircase
 def meeting_create(request, reference):
     case = case_for_change(user=request.user, reference=reference)
     data = request.POST if request.method == "POST" else None
-    form = MeetingScheduleForm(data, initial={"kind": request.GET.get("kind", Meeting.Kind.ROUNDTABLE)})
+    kind = request.GET.get("kind", Meeting.Kind.ROUNDTABLE)
+    form = MeetingScheduleForm(data, initial={"kind": kind})
     # Suggested rows count even when left unchanged: no row may be skipped as "empty".
-    people = ParticipantFormSet(data, prefix="p", initial=participant_initial(case, request.user),
+    people = ParticipantFormSet(data, prefix="p", initial=participant_initial(case, request.user, kind),
                                 form_kwargs={"empty_permitted": False})
     if request.method == "POST" and form.is_valid() and people.is_valid():
         participants = [p for p in (f.participant() for f in people) if p is not None]
@@ -63,7 +65,8 @@ def meeting_create(request, reference):
             messages.success(request, _("The meeting is booked and the invitations are on their way."))
             return redirect("roundtable:detail", reference=case.reference, pk=meeting.pk)
     status = 400 if request.method == "POST" else 200
-    return render_read(request, "roundtable/meeting_form.html", {"case": case, "form": form, "people": people},
+    return render_read(request, "roundtable/meeting_form.html", {"case": case, "form": form, "people": people,
+                                                                 "kind": kind},
                        status=status, case=case, detail="nyt møde")
 
 
@@ -95,6 +98,9 @@ def _context(request, meeting: Meeting, **forms) -> dict:
         "follow_up_form": FollowUpForm(initial={"starts_at": proposal}) if proposal else None,
         "follow_up_proposal": proposal,
         "correction_form": CorrectionForm(),
+        "is_conference": meeting.kind == Meeting.Kind.CASE_CONFERENCE,
+        "offer_starts": list(meeting.offer_starts.select_related("offer", "deadline")),
+        "offer_form": OfferStartForm(meeting=meeting) if meeting.kind == Meeting.Kind.CASE_CONFERENCE else None,
         "minutes_problems": services.minutes_problems(meeting) if meeting.is_held and not meeting.minutes_locked else [],
         "versions": list(meeting.versions.all()),
     }
@@ -220,6 +226,50 @@ def agreement_add(request, reference, pk):
         handle=lambda m, f: services.agreement_add(meeting=m, actor=request.user, **f.cleaned_data),
         success=_("Agreement added."), anchor="goal3",
     )
+
+
+@login_required
+@staff_required
+@require_POST
+def offer_decide(request, reference, pk):
+    return _section(
+        request, reference, pk, build=lambda m, data: OfferStartForm(data, meeting=m), key="offer_form",
+        handle=lambda m, f: services.offer_decide(meeting=m, actor=request.user, **f.cleaned_data),
+        success=_("The offer is recorded; its start is a deadline on the case."), anchor="offers",
+    )
+
+
+def _offer_start(request, reference, pk, offer_pk):
+    meeting = meeting_for_change(user=request.user, reference=reference, pk=pk)
+    return get_object_or_404(meeting.offer_starts.select_related("deadline", "offer"), pk=offer_pk)
+
+
+@login_required
+@staff_required
+@require_POST
+def offer_started(request, reference, pk, offer_pk):
+    decided = _offer_start(request, reference, pk, offer_pk)
+    try:
+        services.offer_started(decided=decided, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The start is registered; the deadline is met."))
+    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#offers")
+
+
+@login_required
+@staff_required
+@require_POST
+def offer_withdraw(request, reference, pk, offer_pk):
+    decided = _offer_start(request, reference, pk, offer_pk)
+    try:
+        services.offer_withdraw(decided=decided, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The offer is removed and its deadline cancelled."))
+    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#offers")
 
 
 def _agreement(request, reference, pk, agreement_pk):

@@ -66,6 +66,18 @@ def median_duration(pairs: Iterable[tuple[datetime, datetime]]) -> timedelta | N
     return timedelta(seconds=median(seconds))
 
 
+def mean_duration(pairs: Iterable[tuple[datetime, datetime]]) -> timedelta | None:
+    """Mean of (end - start) over pairs; None when there is nothing to measure."""
+    seconds = [(end - start).total_seconds() for start, end in pairs if start is not None and end is not None]
+    if not seconds:
+        return None
+    return timedelta(seconds=sum(seconds) / len(seconds))
+
+
+def days(duration: timedelta | None) -> float | None:
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
 def hours(duration: timedelta | None) -> float | None:
     return None if duration is None else round(duration.total_seconds() / 3600, 1)
 

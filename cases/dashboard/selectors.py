@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from ..flags import FLAGS, flag_q
@@ -157,6 +157,24 @@ class Results:
     calls_to_case: int
     calls_roundtable: int
     monthly_first_meeting: list[tuple[date, kpis.Share]] = field(default_factory=list)
+    # Hjørring and Roskilde: first contact -> the first started intervention (days), over the cases
+    # whose first intervention started in the period.
+    first_intervention_cases: int = 0
+    median_first_intervention_days: float | None = None
+    mean_first_intervention_days: float | None = None
+
+
+def first_intervention_pairs(cases, period: Period) -> list[tuple[datetime, datetime]]:
+    """(first contact, first started intervention) per case whose first intervention started in the
+    period. A start is the met time of an `intervention_start` clock (decided at a case conference)."""
+    rows = (
+        Deadline.objects.filter(case__in=cases.values("pk"), kind=DeadlinePolicy.Kind.INTERVENTION_START,
+                                state=Deadline.State.MET)
+        .values("case_id", "case__first_contact_at").annotate(first=Min("met_at")).order_by()
+        .filter(first__gte=period.start_at, first__lt=period.end_at)
+        .values_list("case__first_contact_at", "first")
+    )
+    return list(rows)
 
 
 def results_for(user, *, period: Period, team: Team | None = None, consultant=None,
@@ -188,8 +206,12 @@ def results_for(user, *, period: Period, team: Team | None = None, consultant=No
         to_case=Count("pk", filter=Q(case__isnull=False)),
         roundtable=Count("pk", filter=Q(roundtable_within_days__isnull=False)),
     )
+    intervention = first_intervention_pairs(cases, period)
     return Results(
         period=period,
+        first_intervention_cases=len(intervention),
+        median_first_intervention_days=kpis.days(kpis.median_duration(intervention)),
+        mean_first_intervention_days=kpis.days(kpis.mean_duration(intervention)),
         first_meeting=kpis.on_time_share([row for _k, row, _c in first], now=now),
         follow_up=kpis.on_time_share(follow, now=now),
         median_first_meeting_hours=kpis.hours(kpis.median_duration(

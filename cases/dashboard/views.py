@@ -196,6 +196,12 @@ def results_csv(request):
     writer.writerow([_("Follow-ups on time"), data.follow_up.numerator, data.follow_up.denominator, _pct(data.follow_up)])
     writer.writerow([_("Median first contact to first meeting (hours)"),
                      data.median_first_meeting_hours if data.median_first_meeting_hours is not None else "", "", ""])
+    writer.writerow([_("Median first contact to first started intervention (days)"),
+                     da_number(data.median_first_intervention_days) if data.median_first_intervention_days is not None
+                     else "", data.first_intervention_cases, ""])
+    writer.writerow([_("Mean first contact to first started intervention (days)"),
+                     da_number(data.mean_first_intervention_days) if data.mean_first_intervention_days is not None
+                     else "", data.first_intervention_cases, ""])
     writer.writerow([_("Retained in the job"), data.outcome_shares["retained"].numerator, data.closed,
                      _pct(data.outcome_shares["retained"])])
     writer.writerow([_("Partial return or work trial"), data.outcome_shares["attached"].numerator, data.closed,

@@ -4,6 +4,7 @@ from ..audit import AccessLog, CaseEvent
 from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
+from .gp import GpContact, GpMeeting, GpPatient, GpPractice, GpRequest
 from .notifications import Notification, OutboxMessage
 from .organisation import Organisation
 from .outreach import OutreachActivity
@@ -23,6 +24,11 @@ __all__ = [
     "DeadlineEvent",
     "DeadlinePolicy",
     "Employee",
+    "GpContact",
+    "GpMeeting",
+    "GpPatient",
+    "GpPractice",
+    "GpRequest",
     "Employer",
     "EmployerChange",
     "JournalEntry",

@@ -27,6 +27,8 @@ class DeadlinePolicy(models.Model):
         AGREEMENT_ITEM = "agreement_item", _("agreement item")
         WISHED_ROUNDTABLE = "wished_roundtable", _("roundtable at the employer's wish")
         FOLLOW_UP_TASK = "follow_up_task", _("follow-up task (huskelapp)")
+        GP_REQUEST = "gp_request", _("answer from the GP")
+        INTERVENTION_START = "intervention_start", _("start of an agreed intervention")
 
     class Start(models.TextChoices):
         FIRST_CONTACT = "first_contact", _("first contact / referral received")
@@ -35,6 +37,7 @@ class DeadlinePolicy(models.Model):
         FIRST_ABSENCE_DAY = "first_absence_day", _("first absence day")
         FORM_SENT = "form_sent", _("information form sent")
         AGREED = "agreed", _("agreed at a meeting (its own date)")
+        GP_REQUEST_SENT = "gp_request_sent", _("request to the GP sent")
 
     class Unit(models.TextChoices):
         HOURS = "hours", _("hours")

@@ -104,6 +104,9 @@ READS = {
     "channel:contact": lambda w: (case_url("channel:contact", w), "case"),
     "mywork:index": lambda w: (reverse("mywork:index"), None),
     "roundtable:campaign": lambda w: (campaign_url("roundtable:campaign", w), "case"),
+
+    "gp:meeting": lambda w: (reverse("gp:meeting", args=[_gp_meeting(w).pk]), None),
+    "gp:request_new": lambda w: (case_url("gp:request_new", w), "case"),
 }
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
@@ -135,6 +138,9 @@ RERENDERS = {
     "roundtable:campaign_planning": lambda w: (campaign_url("roundtable:campaign_planning", w), {}, "case"),
     "roundtable:campaign_invitee_add": lambda w: (campaign_url("roundtable:campaign_invitee_add", w), {}, "case"),
     "roundtable:campaign_invite_all": lambda w: (campaign_url("roundtable:campaign_invite_all", w), {}, "case"),
+
+    "gp:request_new": lambda w: (case_url("gp:request_new", w), {"kind": ""}, "case"),
+    "roundtable:offer_decide": lambda w: (meeting_url("roundtable:offer_decide", w), {}, "case"),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.
@@ -187,7 +193,25 @@ NOT_READS = {
     "roundtable:campaigns": "care-conversation campaigns: workplaces and head counts, no names",
     "outreach:index": "outreach activities: workplaces and their contact persons, never an employee",
     "outreach:edit": "an outreach activity: workplaces and their contact persons, never an employee",
+
+    "gp:practices": "GP practices: partner master data and meeting dates, no patient data",
+    "gp:practice": "a GP practice: master data, contact persons, meeting dates and counts, no patient data",
+    "gp:contact_add": "a practice's contact person (partner master data)",
+    "gp:meeting_new": "a new GP meeting: shows only what the user typed (the batch is read on gp:meeting)",
+    "gp:request_answer": "POST that redirects",
+    "roundtable:offer_started": "POST that redirects", "roundtable:offer_withdraw": "POST that redirects",
 }
+
+
+def _gp_meeting(w):
+    """A GP meeting of the world's team with one patient linked to the world's case."""
+    from cases.gp import services as gp
+    from cases.models import GpPractice
+
+    practice = GpPractice.objects.create(name="Lægehuset Algade", team=w.team)
+    return gp.gp_meeting_register(actor=w.user, practice=practice, held_at=w.case.first_contact_at, rows=[
+        gp.PatientRow(name=w.case.employee.name, consent=True, outcome="early_intervention",
+                      case_reference=w.case.reference)])
 
 
 def test_every_url_is_accounted_for():

@@ -25,6 +25,8 @@ CONFIGURATION = {
     # Varde self-booking: booking links (revoke, notice), workplaces' consultants, free times.
     "roundtable.bookinglink", "roundtable.workplaceconsultant", "roundtable.availabilityrule",
     "roundtable.availabilityexception",
+    # Vordingborg: GP practices with their contact persons (partner master data).
+    "cases.gppractice",
 }
 
 # The system's own job records: no case data, read-only.

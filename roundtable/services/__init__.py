@@ -501,6 +501,7 @@ def minutes_correct(*, meeting: Meeting, actor, reason: str) -> Meeting:
 # Split by concept; the public names stay importable from `roundtable.services`. Imported last:
 # these modules use the helpers above.
 from .clocks import LATE_CODE, clocks_met_by, clocks_missed, is_late_refusal  # noqa: E402, F401
+from .conference import default_start, offer_decide, offer_started, offer_withdraw  # noqa: E402, F401
 from .holding import follow_up_book, follow_up_proposal, meeting_hold  # noqa: E402, F401
 from .scheduling import (  # noqa: E402, F401
     ParticipantData,

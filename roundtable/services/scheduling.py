@@ -93,6 +93,10 @@ def meeting_schedule(
             raise ValidationError({"participants": _("Choose a role for %(name)s.") % {"name": person.name}})
     if not people:
         raise ValidationError({"participants": _("Add at least one participant.")})
+    if kind == Meeting.Kind.CASE_CONFERENCE:
+        from .conference import conference_participants_check
+
+        conference_participants_check(people)
     clocks_check(case=case, meeting_kind=kind, starts_at=slot.starts_at, actor=actor, accept_late=accept_late)
     meeting = Meeting(case=case, kind=kind, organiser=actor, starts_at=slot.starts_at)
     _apply_slot_fields_only(meeting, slot)

@@ -72,6 +72,10 @@ WRITTEN = {
     # Varde self-booking: what the workplace's contact person typed about themselves and the employee.
     "roundtable.BookingLink": {"contact_name", "contact_email", "contact_phone"},
     "roundtable.CalendarHold": {"employee_name", "employee_phone", "employee_email"},
+
+    # The GP collaboration: patient rows and the GP's answers hold health information.
+    "cases.GpPatient": {"name", "note", "feedback"},
+    "cases.GpRequest": {"gp_name", "question", "answer_note"},
 }
 
 # Not free text about a person: identifiers with a checked format, codes, hashes, the outbox itself
@@ -108,6 +112,11 @@ NOT_WRITTEN = {
     "roundtable.CareCampaign": {"concern", "goals", "plan", "roles"},
     "roundtable.CampaignMeeting": {"summary"},
     "roundtable.CampaignInvitee": {"name", "cpr", "email", "phone", "invite_error"},
+
+    # GP practices and their contact persons: partner master data, like the job centre's own.
+    "cases.GpPractice": {"name", "address", "phone", "email"},
+    "cases.GpContact": {"name", "role", "phone", "email"},
+    "cases.GpPatient": {"cpr"},  # an identifier with a checked format (masked when shown)
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.
@@ -260,6 +269,16 @@ def world(client, settings, tmp_path):
         services.agreement_add(meeting=held, actor=consultant, who=who, what="x", due_on=due)
     services.specialist_note_add(meeting=held, actor=consultant, author_name="p", author_title="t", text="x")
     services.meeting_note_save(meeting=held, actor=consultant, text="x")
+
+    # Vordingborg: a GP meeting's patient row on the case and an answered GP request (health information).
+    from cases.gp import services as gp
+    from cases.models import GpPractice
+
+    practice = GpPractice.objects.create(name="x", team=team)
+    gp.gp_meeting_register(actor=consultant, practice=practice, held_at=timezone.now(), rows=[gp.PatientRow(
+        name="x", consent=True, outcome="early_intervention", case_reference=case.reference, note="x", feedback="x")])
+    gp_request = gp.gp_request_send(case=case, actor=consultant, kind="medical_certificate", gp_name="x", question="x")
+    gp.gp_request_answer(request=gp_request, actor=consultant, note="x")
 
     # Every written field of every row gets its own sentinel.
     for label in WRITTEN:
