@@ -95,6 +95,7 @@ class Meeting(models.Model):
         FOLLOW_UP = "follow_up", _("follow-up meeting")
         START = "start", _("start conversation")
         CARE = "care", _("care conversation")
+        COACHING = "coaching", _("coaching conversation")
 
     class State(models.TextChoices):
         INVITED = "invited", _("invited")
