@@ -71,11 +71,12 @@ class ParticipantForm(forms.Form):
 ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3)
 
 
-def participant_initial(case, actor) -> list[dict]:
-    """Suggested participants: the employee, the employer's contact person and the consultant."""
+def participant_initial(case, actor, kind: str = "") -> list[dict]:
+    """Suggested participants: the employee, the employer's contact person and the consultant (a meeting
+    with the employee alone, such as a coaching conversation, suggests no employer)."""
     rows = [{"role": Participant.Role.EMPLOYEE, "name": case.employee.name, "email": case.employee.email,
              "title": case.employee.job_title}]
-    if case.employer_contact:
+    if case.employer_contact and kind not in Meeting.EMPLOYEE_ALONE:
         rows.append({"role": Participant.Role.EMPLOYER, "name": case.employer_contact.name,
                      "email": case.employer_contact.email, "title": case.employer_contact.role})
     rows.append({"role": Participant.Role.CONSULTANT, "name": actor.get_full_name() or actor.username,
@@ -229,6 +230,13 @@ class SpecialistNoteForm(forms.Form):
 class ConsultantNoteForm(forms.Form):
     consultant_note = forms.CharField(label=_("Consultant's note (internal, not for the employer)"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == Meeting.Kind.COACHING:  # the coaching conversation's notes: the same internal field
+            self.fields["consultant_note"].label = _("Notes from the coaching conversation (sensitive, never shared "
+                                                     "with the employer)")
+            self.fields["consultant_note"].widget.attrs["rows"] = 6
 
 
 class FollowUpForm(LateConfirmation):

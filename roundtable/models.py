@@ -109,6 +109,11 @@ class Meeting(models.Model):
         ONLINE = "online", _("online")
         OTHER = "other", _("elsewhere")
 
+    # Meetings with the employee alone (Come-back's coaching conversation): no employer, union
+    # representative, specialist or GP is invited, and the employer's status page does not list them.
+    EMPLOYEE_ALONE = frozenset({Kind.COACHING})
+    ALONE_ROLES = frozenset({"employee", "consultant"})
+
     # Guarded moves (NAV isdialogmote): a cancelled or held meeting stays so.
     TRANSITIONS = {
         State.INVITED: {State.MOVED, State.CANCELLED, State.HELD},

@@ -46,9 +46,10 @@ from .staircase import staircase
 def meeting_create(request, reference):
     case = case_for_change(user=request.user, reference=reference)
     data = request.POST if request.method == "POST" else None
-    form = MeetingScheduleForm(data, initial={"kind": request.GET.get("kind", Meeting.Kind.ROUNDTABLE)})
+    kind = request.GET.get("kind", Meeting.Kind.ROUNDTABLE)
+    form = MeetingScheduleForm(data, initial={"kind": kind})
     # Suggested rows count even when left unchanged: no row may be skipped as "empty".
-    people = ParticipantFormSet(data, prefix="p", initial=participant_initial(case, request.user),
+    people = ParticipantFormSet(data, prefix="p", initial=participant_initial(case, request.user, kind),
                                 form_kwargs={"empty_permitted": False})
     if request.method == "POST" and form.is_valid() and people.is_valid():
         participants = [p for p in (f.participant() for f in people) if p is not None]
@@ -86,7 +87,8 @@ def _context(request, meeting: Meeting, **forms) -> dict:
         "week_forms": weeks,
         "agreement_form": AgreementForm(),
         "note_form": SpecialistNoteForm(),
-        "consultant_note_form": ConsultantNoteForm(initial={"consultant_note": meeting.consultant_note}),
+        "consultant_note_form": ConsultantNoteForm(initial={"consultant_note": meeting.consultant_note},
+                                                   kind=meeting.kind),
         "move_form": MoveForm(initial={
             "starts_at": meeting.starts_at, "duration_minutes": meeting.duration_minutes, "place_kind": meeting.place_kind,
             "place": meeting.place, "online_link": meeting.online_link}),
@@ -267,7 +269,7 @@ def specialist_note_add(request, reference, pk):
 @require_POST
 def consultant_note_save(request, reference, pk):
     return _section(
-        request, reference, pk, build=lambda m, data: ConsultantNoteForm(data), key="consultant_note_form",
+        request, reference, pk, build=lambda m, data: ConsultantNoteForm(data, kind=m.kind), key="consultant_note_form",
         handle=lambda m, f: services.meeting_note_save(meeting=m, actor=request.user, text=f.cleaned_data["consultant_note"]),
         success=_("Note saved."), anchor="notes",
     )

@@ -97,6 +97,10 @@ NOT_WRITTEN = {
     # The job centre's own letterhead and the consultant's work phone: printed for outsiders on purpose.
     "cases.Organisation": {"municipality", "job_centre", "address", "phone", "email", "web"},
     "cases.ConsultantProfile": {"phone"},
+    # The screening questionnaire is the admin's master data; a case's answers are yes/no rows
+    # (ScreeningAnswer, no text) and never leave the consultant's pages (test_coaching_and_screening_*).
+    "cases.Questionnaire": {"name", "source"},
+    "cases.Question": {"key", "text"},
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.
