@@ -353,3 +353,12 @@ def test_the_demo_shows_an_aftercare_course_a_coaching_conversation_and_a_relaps
     coaching = Meeting.objects.filter(kind=Meeting.Kind.COACHING)
     assert coaching.filter(state="held").exclude(consultant_note="").exists()
     assert not coaching.filter(participants__role="employer").exists()
+
+
+def test_a_due_check_in_is_on_the_consultants_my_work(team, mette):
+    from cases.dashboard.mywork import my_clocks
+
+    case = make_case(team=team, consultant=mette)
+    services.case_close(case=case, actor=mette, outcome="retained")
+    planned = aftercare.aftercare_plan(case=case, actor=mette)
+    assert [d.pk for d in my_clocks(mette) if d.case_id == case.pk] == [d.pk for d in planned]
