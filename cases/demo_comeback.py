@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from . import aftercare, services
 
-
 # Two of the demo's employers (cases/demo.py EMPLOYERS), by CVR: the same firms, found again.
 EMPLOYERS = [
     ("29189978", "", "Helsingør Kommune, Skolen ved Øresund", "Kongevejen 12, 3000 Helsingør"),
