@@ -334,27 +334,6 @@ def test_the_results_page_shows_relapses_within_6_and_12_months(client, team, me
     assert "Tilbagefald inden for 12 måneder efter en lukning som fastholdt;2;3;66,7" in csv
 
 
-# --- the demo --------------------------------------------------------------------------------------
-
-
-def test_the_demo_shows_an_aftercare_course_a_coaching_conversation_and_a_relapse(settings):
-    from django.core.management import call_command
-
-    from roundtable.models import Meeting
-
-    settings.DEMO_MODE = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    rikke = Case.objects.get(employee__name="Rikke Holm Jessen")
-    states = list(aftercare.aftercare_clocks(rikke).values_list("state", flat=True))
-    assert rikke.outcome in Case.RETAINED_OUTCOMES and states == ["met", "open", "open"]
-    assert aftercare.aftercare_clocks(rikke)[1].due_at > timezone.now()  # the next one is due, not overdue
-    relapse = Case.objects.get(relapse_of__employee__name="Kasper Nørgaard")
-    assert relapse.is_open and relapse.relapse_of.outcome == "retained"
-    coaching = Meeting.objects.filter(kind=Meeting.Kind.COACHING)
-    assert coaching.filter(state="held").exclude(consultant_note="").exists()
-    assert not coaching.filter(participants__role="employer").exists()
-
-
 def test_a_due_check_in_is_on_the_consultants_my_work(team, mette):
     from cases.dashboard.mywork import my_clocks
 

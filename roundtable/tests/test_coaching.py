@@ -91,3 +91,25 @@ def test_booking_a_coaching_conversation_in_the_browser_form(client):
                 {"consultant_note": "Arbejder med grænser; vil prøve faste pauser."})
     meeting.refresh_from_db()
     assert meeting.consultant_note.startswith("Arbejder med grænser")
+
+
+# --- the demo --------------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_an_aftercare_course_a_coaching_conversation_and_a_relapse(settings):
+    from django.core.management import call_command
+
+    from cases import aftercare
+    from cases.models import Case
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    rikke = Case.objects.get(employee__name="Rikke Holm Jessen")
+    states = list(aftercare.aftercare_clocks(rikke).values_list("state", flat=True))
+    assert rikke.outcome in Case.RETAINED_OUTCOMES and states == ["met", "open", "open"]
+    assert aftercare.aftercare_clocks(rikke)[1].due_at > timezone.now()  # the next one is due, not overdue
+    relapse = Case.objects.get(relapse_of__employee__name="Kasper Nørgaard")
+    assert relapse.is_open and relapse.relapse_of.outcome == "retained"
+    coaching = Meeting.objects.filter(kind=Meeting.Kind.COACHING)
+    assert coaching.filter(state="held").exclude(consultant_note="").exists()
+    assert not coaching.filter(participants__role="employer").exists()
