@@ -341,3 +341,22 @@ def test_a_due_check_in_is_on_the_consultants_my_work(team, mette):
     services.case_close(case=case, actor=mette, outcome="retained")
     planned = aftercare.aftercare_plan(case=case, actor=mette)
     assert [d.pk for d in my_clocks(mette) if d.case_id == case.pk] == [d.pk for d in planned]
+
+
+def test_the_questionnaire_is_edited_in_the_admin_and_only_one_is_in_use(client):
+    from cases.roles import Role
+
+    ada = make_user("ada", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(ada)
+    default = screening.active_questionnaire()
+    page = client.get(reverse("admin:cases_questionnaire_change", args=[default.pk]))
+    assert page.status_code == 200 and "Angst, depression eller stress" in page.content.decode()
+    other = Questionnaire.objects.create(name="Come-back screening", threshold=2)
+    form = {"name": "Come-back screening", "threshold": "2", "active": "on", "source": "",
+            "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0", "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000"}
+    response = client.post(reverse("admin:cases_questionnaire_change", args=[other.pk]), form)
+    assert response.status_code == 200
+    assert "Et andet spørgeskema er i brug. Tag det ud af brug først." in response.content.decode()
+    other.refresh_from_db()
+    assert not other.active and screening.active_questionnaire() == default
