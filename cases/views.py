@@ -303,7 +303,8 @@ def _close_with_aftercare(request, case: Case, form) -> None:
         with transaction.atomic():
             services.case_close(case=case, actor=request.user, outcome=data["outcome"], closed_on=data["closed_on"],
                                 note=data["note"])
-            if data.get("aftercare"):
+            # A double submit finds the case closed and its check-ins planned: nothing more to do.
+            if data.get("aftercare") and not aftercare.aftercare_clocks(case).exists():
                 aftercare.aftercare_plan(case=case, actor=request.user, weeks=data["weeks"])
     except ValidationError:
         case.refresh_from_db()

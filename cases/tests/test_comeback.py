@@ -182,6 +182,10 @@ def test_closing_as_retained_with_aftercare_plans_three_check_ins(client, team, 
         "outcome": "retained_adjusted", "closed_on": closed_on.isoformat(), "aftercare": "on",
         "aftercare_weeks": "2, 6, 12"})
     assert response.status_code == 302
+    again = client.post(reverse("cases:close", args=[case.reference]), {  # a double submit
+        "outcome": "retained_adjusted", "closed_on": closed_on.isoformat(), "aftercare": "on",
+        "aftercare_weeks": "2, 6, 12"})
+    assert again.status_code == 302
     clocks = list(aftercare.aftercare_clocks(case))
     assert [c.due_at for c in clocks] == [_local_due(closed_on + timedelta(weeks=n)) for n in (2, 6, 12)]
     assert [c.title for c in clocks] == [f"Efterværn: opfølgning {n} uger efter lukning" for n in (2, 6, 12)]
