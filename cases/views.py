@@ -148,10 +148,13 @@ def _aftercare_rows(case: Case, failed: tuple | None = None) -> list[Deadline]:
     """The case's aftercare check-ins, each unfinished one with its check-in form (the failed one bound)."""
     now = timezone.now()
     rows = list(aftercare.aftercare_clocks(case))
+    next_pk = next((row.pk for row in rows if row.is_unfinished), None)
     for row in rows:
         row.status_text = deadlines.deadline_status_text(row, now)
         row.badge = "danger" if row.state == Deadline.State.OPEN and row.due_at < now else BADGE[row.state]
         row.form = CheckInForm(prefix=f"ci{row.pk}") if row.is_unfinished else None
+        # The next check-in's form is open; a later one's folds out (the failed one is always open).
+        row.form_open = row.pk == (failed[0] if failed else next_pk)
         if failed and failed[0] == row.pk:
             row.form = failed[1]
     return rows
