@@ -32,6 +32,8 @@ from .models import (
     Organisation,
     OutboxMessage,
     PhoneCall,
+    Question,
+    Questionnaire,
     Referral,
     RetentionRun,
     ShiftSwap,
@@ -195,6 +197,22 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+    fields = ["position", "key", "text", "weight", "health"]
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(admin.ModelAdmin):
+    """The risk screening as data: questions, weights and the threshold. A change applies to screenings
+    saved afterwards; a case's stored answers keep the weight they counted with. A question that has
+    been answered cannot be deleted (its answers are case-file data)."""
+
+    list_display = ["name", "threshold", "active"]
+    inlines = [QuestionInline]
 
 
 @admin.register(ClosedDay)

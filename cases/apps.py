@@ -28,6 +28,8 @@ def ensure_defaults(sender, apps=None, using="default", **kwargs):
         for row in rows:
             if row[0] not in known:
                 policies.seed_policy(Policy, row)
+    # The default screening questionnaire (only when there is none at all).
+    import_module("cases.migrations.0026_comeback_seed").seed_questionnaire(apps, using=using)
 
 
 def _seeded_policy_rows() -> list[tuple]:

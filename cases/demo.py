@@ -213,6 +213,15 @@ def seed_organisation(ctx: DemoContext) -> None:
 DEMO_STEPS.append(seed_organisation)
 
 
+def _comeback_steps():
+    from .demo_comeback import COMEBACK_DEMO_STEPS
+
+    return COMEBACK_DEMO_STEPS
+
+
+DEMO_STEPS += _comeback_steps()
+
+
 def demo_date(days_ago: int) -> date:
     return timezone.localdate() - timedelta(days=days_ago)
 

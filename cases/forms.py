@@ -6,15 +6,18 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .aftercare import AFTERCARE_WEEKS, parse_weeks
 from .flags import FLAGS
 from .followups import Reason as FollowupReason
 from .formparts import EmployeeFields, EmployerContactFields, PersonChoiceField
 from .identifiers import looks_like_cpr
 from .models import Case, JournalEntry
+from .screening import FIELD_PREFIX, Screening, active_questionnaire, questions_of
 from .selectors import consultants_of, teams_of
-from .services import Screening
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -27,25 +30,39 @@ def not_in_future(value):
 
 
 class ScreeningFields(forms.Form):
-    risk_little_contact = forms.BooleanField(label=_("Little contact between employee and workplace"), required=False)
-    risk_no_absence_talk = forms.BooleanField(label=_("No conversation about the absence yet"), required=False)
-    risk_job_health_mismatch = forms.BooleanField(
-        label=_("Job and health not compatible in the long run"), required=False
-    )
-    risk_mental_health = forms.BooleanField(label=_("Anxiety, depression or stress"), required=False)
+    """The questionnaire in use as yes/no boxes (one per question, "risk_<key>"), and the screening note."""
+
     risk_note = forms.CharField(
         label=_("Screening note (sensitive)"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questionnaire = active_questionnaire()
+        self.questions = questions_of(self.questionnaire)
+        note = self.fields.pop("risk_note")
+        for question in self.questions:
+            self.fields[FIELD_PREFIX + question.key] = forms.BooleanField(
+                label=question.text, required=False,
+                help_text=ngettext("Weight %(n)s point", "Weight %(n)s points", question.weight) % {"n": question.weight},
+            )
+        self.fields["risk_note"] = note
+
+    @property
+    def question_field_names(self) -> list[str]:
+        return [FIELD_PREFIX + question.key for question in self.questions]
+
+    def screening_help(self) -> str:
+        if self.questionnaire is None:
+            return str(_("No screening questionnaire is in use. Ask the administrator to choose one."))
+        return ngettext("A score of %(n)s point or more makes the case complex.",
+                        "A score of %(n)s points or more makes the case complex.",
+                        self.questionnaire.threshold) % {"n": self.questionnaire.threshold}
+
     def screening(self) -> Screening:
         data = self.cleaned_data
-        return Screening(
-            little_contact=data["risk_little_contact"],
-            no_absence_talk=data["risk_no_absence_talk"],
-            job_health_mismatch=data["risk_job_health_mismatch"],
-            mental_health=data["risk_mental_health"],
-            note=data["risk_note"],
-        )
+        answers = {question.key: bool(data.get(FIELD_PREFIX + question.key)) for question in self.questions}
+        return Screening(answers=answers, note=data.get("risk_note", ""))
 
 
 class CaseCreateForm(EmployeeFields, EmployerContactFields, ScreeningFields):
@@ -90,10 +107,9 @@ class CaseCreateForm(EmployeeFields, EmployerContactFields, ScreeningFields):
             Fieldset(_("Case"), "source", "first_contact_at", "first_absence_day", "team", "consultant",
                      "functional_limitations", "health_note"),
             Fieldset(
-                _("Risk screening (Hedensted)"),
-                HTML('<p class="text-muted small">{}</p>'.format(_("Any risk factor makes the case complex."))),
-                "screened_now", "risk_little_contact", "risk_no_absence_talk", "risk_job_health_mismatch",
-                "risk_mental_health", "risk_note",
+                _("Risk screening"),
+                HTML(f'<p class="text-muted small">{escape(self.screening_help())}</p>'),
+                "screened_now", *self.question_field_names, "risk_note",
             ),
             Submit("submit", _("Open case")),
         )
@@ -130,9 +146,7 @@ class CaseCreateForm(EmployeeFields, EmployerContactFields, ScreeningFields):
     def screening_if_done(self) -> Screening | None:
         """The screening, or None when it was not done: a ticked factor or a note counts as done."""
         screening = self.screening()
-        factors = (screening.little_contact, screening.no_absence_talk, screening.job_health_mismatch,
-                   screening.mental_health)
-        if self.cleaned_data.get("screened_now") or any(factors) or screening.note.strip():
+        if self.cleaned_data.get("screened_now") or any(screening.answer_map().values()) or screening.note.strip():
             return screening
         return None
 
@@ -203,6 +217,10 @@ class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------")] + list(Case.Outcome.choices))
     closed_on = forms.DateField(label=_("Closing date"), widget=DATE_INPUT, validators=[not_in_future])
     note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    aftercare = forms.BooleanField(label=_("Plan aftercare check-ins"), required=False,
+                                   help_text=_("Only when the case closes as retained in the job."))
+    aftercare_weeks = forms.CharField(label=_("Check-ins, weeks after closing"), required=False, max_length=60,
+                                      initial=", ".join(str(n) for n in AFTERCARE_WEEKS))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -211,6 +229,57 @@ class CloseForm(forms.Form):
         self.initial.setdefault("closed_on", timezone.localdate())
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Close case"), css_class="btn-danger"))
+
+    def clean(self):
+        data = super().clean()
+        data["weeks"] = ()
+        if data.get("aftercare"):
+            if data.get("outcome") and data["outcome"] not in Case.RETAINED_OUTCOMES:
+                self.add_error("aftercare", _("Aftercare is for a case closed as retained in the job."))
+            try:
+                data["weeks"] = parse_weeks(data.get("aftercare_weeks") or "")
+            except forms.ValidationError as error:
+                self.add_error("aftercare_weeks", error)
+        return data
+
+
+class AftercarePlanForm(forms.Form):
+    weeks = forms.CharField(label=_("Check-ins, weeks after closing"), max_length=60,
+                            initial=", ".join(str(n) for n in AFTERCARE_WEEKS))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="aftercare", **kwargs)
+        self.fields["weeks"].error_messages["required"] = _("Write at least one number of weeks, e.g. 2, 6, 12.")
+
+    def clean_weeks(self):
+        return parse_weeks(self.cleaned_data["weeks"])
+
+
+class CheckInForm(forms.Form):
+    at = forms.DateTimeField(label=_("When"), widget=DATETIME_INPUT)
+    text = forms.CharField(label=_("Check-in note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages["required"] = _("Write a short note about the check-in.")
+        if not self.is_bound:
+            self.initial.setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def clean_at(self):
+        value = self.cleaned_data["at"]
+        if value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("The time cannot be in the future."))
+        return value
+
+
+class RelapseForm(forms.Form):
+    reason = forms.CharField(label=_("What happened?"), max_length=300)
+    first_absence_day = forms.DateField(label=_("New first absence day"), required=False, widget=DATE_INPUT,
+                                        validators=[not_in_future])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="relapse", **kwargs)
+        self.fields["reason"].error_messages["required"] = _("Describe the relapse in a few words.")
 
 
 class ReopenForm(forms.Form):

@@ -47,6 +47,7 @@ from .models import (
     PhoneCall,
     Referral,
     RetentionRun,
+    ScreeningAnswer,
 )
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,8 @@ def case_anonymise(*, case: Case, now: datetime | None = None) -> bool:
     case.save(update_fields=[*fields, "anonymised_at"])
 
     JournalEntry.objects.filter(case=case).update(text="")
+    # Screening answers that reveal health (GDPR art. 9) go; the score and complexity stay for statistics.
+    ScreeningAnswer.objects.filter(case=case, question__health=True).delete()
     CaseEvent.objects.filter(case=case).update(summary="")
     DeadlineEvent.objects.filter(deadline__case=case).update(note="")
     Deadline.objects.filter(case=case).update(title="", pause_reason="", met_by="")

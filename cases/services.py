@@ -22,6 +22,8 @@ from .employers import EmployerData as EmployerData  # re-exported: the forms bu
 from .employers import employer_for_case
 from .identifiers import validate_cpr
 from .models import Case, ContactPerson, Employee, Employer, JournalEntry, Team
+from .screening import SCREENING_FIELDS, screening_prepare, screening_store, screening_summary
+from .screening import Screening as Screening  # re-exported: forms, tests and the demo build it from here
 
 # --- people --------------------------------------------------------------------------------------
 
@@ -81,27 +83,9 @@ def open_case_for(employee: Employee, *, exclude: Case | None = None) -> Case | 
     return qs.first()
 
 
-def _complexity(case: Case) -> str:
-    return Case.Complexity.COMPLEX if case.risk_factor_count else Case.Complexity.SMOOTH
-
-
-@dataclass
-class Screening:
-    little_contact: bool = False
-    no_absence_talk: bool = False
-    job_health_mismatch: bool = False
-    mental_health: bool = False
-    note: str = ""
-
-
-def _apply_screening(case: Case, screening: Screening) -> None:
-    case.risk_little_contact = screening.little_contact
-    case.risk_no_absence_talk = screening.no_absence_talk
-    case.risk_job_health_mismatch = screening.job_health_mismatch
-    case.risk_mental_health = screening.mental_health
-    case.risk_note = screening.note
-    case.complexity = _complexity(case)
-    case.screened_at = timezone.now()
+def _apply_screening(case: Case, screening: Screening) -> list:
+    """The questionnaire's score and complexity on the case (cases/screening.py); the answers to store."""
+    return screening_prepare(case, screening)
 
 
 @transaction.atomic
@@ -150,8 +134,7 @@ def case_open(
         health_note=health_note,
         last_activity_at=now,
     )
-    if screening is not None:
-        _apply_screening(case, screening)
+    answers = _apply_screening(case, screening) if screening is not None else []
     case.reference = "T-" + uuid.uuid4().hex[:18]  # replaced below once the pk is known
     try:
         with transaction.atomic():
@@ -173,7 +156,8 @@ def case_open(
         at=now,
     )
     if screening is not None:
-        event_record(case=case, actor=actor, kind="case_screened", summary=_screening_summary(case), at=now)
+        screening_store(case, answers)
+        event_record(case=case, actor=actor, kind="case_screened", summary=screening_summary(case), at=now)
     _start_clocks_on_open(case, actor=actor)
     return case
 
@@ -181,13 +165,6 @@ def case_open(
 def _start_clocks_on_open(case: Case, *, actor) -> None:
     """Hook for the deadline engine: opening a case starts the first-meeting clock."""
     deadlines.deadlines_on_case_open(case=case, actor=actor)
-
-
-def _screening_summary(case: Case) -> str:
-    return _("Risk screening: %(level)s (%(count)d of 4 risk factors).") % {
-        "level": case.get_complexity_display(),
-        "count": case.risk_factor_count,
-    }
 
 
 @transaction.atomic
@@ -250,14 +227,11 @@ def _check_case_dates(stored: Case, fields: dict) -> None:
 
 @transaction.atomic
 def case_screen(*, case: Case, actor, screening: Screening) -> Case:
-    _apply_screening(case, screening)
-    case.save(
-        update_fields=[
-            "risk_little_contact", "risk_no_absence_talk", "risk_job_health_mismatch", "risk_mental_health",
-            "risk_note", "complexity", "screened_at",
-        ]
-    )
-    event_record(case=case, actor=actor, kind="case_screened", summary=_screening_summary(case))
+    """Screen (or screen again) with the questionnaire in use: answers, score, complexity, timeline."""
+    answers = _apply_screening(case, screening)
+    case.save(update_fields=SCREENING_FIELDS)
+    screening_store(case, answers)
+    event_record(case=case, actor=actor, kind="case_screened", summary=screening_summary(case))
     return case
 
 
@@ -341,6 +315,9 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
     case.closed_on = None
     case.save(update_fields=["status", "outcome", "closed_on"])
     event_record(case=case, actor=actor, kind="case_reopened", summary=_("Case reopened: %(reason)s") % {"reason": reason})
+    # Aftercare ends when the course goes on (cases/aftercare.py plans it on a retained closing).
+    for clock in case.deadlines.unfinished().filter(kind=deadlines.Kind.AFTERCARE_CHECK_IN):
+        deadlines.deadline_cancel(deadline=clock, actor=actor, reason=_("case reopened"))
     return case
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,16 +16,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import deadlines, employers, followups, services
+from . import aftercare, deadlines, employers, followups, services
 from .access import access_log_of, case_for_change, case_for_reading, read_record
 from .cpr import CprRevealForm, referrals_for_cpr
 from .flags import parse_at
 from .formatting import csv_response
 from .forms import (
     DEADLINE_ACTION_FORMS,
+    AftercarePlanForm,
     CaseCreateForm,
     CaseEditForm,
     CaseFilterForm,
+    CheckInForm,
     CloseForm,
     EmployerEditForm,
     EmployerLookupForm,
@@ -32,6 +35,7 @@ from .forms import (
     InformationFormSentForm,
     JournalForm,
     ReassignForm,
+    RelapseForm,
     ReopenForm,
     ScreeningForm,
 )
@@ -39,6 +43,7 @@ from .identifiers import looks_like_cpr, validate_cpr
 from .models import AccessLog, Case, Deadline, Employee, Employer, Notification
 from .notifications import mail_states, notifications_mark_read
 from .roles import role_label
+from .screening import screening_initial, screening_reasons
 from .selectors import case_search
 from .web import PURPOSE_CASEWORK, admin_required, apply_validation_error, render_read, staff_required
 
@@ -140,6 +145,22 @@ def _deadline_rows(case: Case, failed: tuple | None = None) -> list[Deadline]:
     return rows
 
 
+def _aftercare_rows(case: Case, failed: tuple | None = None) -> list[Deadline]:
+    """The case's aftercare check-ins, each unfinished one with its check-in form (the failed one bound)."""
+    now = timezone.now()
+    rows = list(aftercare.aftercare_clocks(case))
+    next_pk = next((row.pk for row in rows if row.is_unfinished), None)
+    for row in rows:
+        row.status_text = deadlines.deadline_status_text(row, now)
+        row.badge = "danger" if row.state == Deadline.State.OPEN and row.due_at < now else BADGE[row.state]
+        row.form = CheckInForm(prefix=f"ci{row.pk}") if row.is_unfinished else None
+        # The next check-in's form is open; a later one's folds out (the failed one is always open).
+        row.form_open = row.pk == (failed[0] if failed else next_pk)
+        if failed and failed[0] == row.pk:
+            row.form = failed[1]
+    return rows
+
+
 def _detail_context(request, case: Case, **extra) -> dict:
     context = {
         "case": case,
@@ -152,17 +173,18 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "close_form": CloseForm(),
         "reopen_form": ReopenForm(),
         "reassign_form": ReassignForm(case=case),
-        "screening_form": ScreeningForm(initial={
-            "risk_little_contact": case.risk_little_contact,
-            "risk_no_absence_talk": case.risk_no_absence_talk,
-            "risk_job_health_mismatch": case.risk_job_health_mismatch,
-            "risk_mental_health": case.risk_mental_health,
-            "risk_note": case.risk_note,
-        }),
+        "screening_form": ScreeningForm(initial=screening_initial(case)),
+        "screening_reasons": screening_reasons(case),
         "cpr_revealed": False,
         "cpr_form": CprRevealForm(),
         "gp_requests": list(case.gp_requests.select_related("practice", "deadline")),
+
+        "aftercare_rows": _aftercare_rows(case, extra.pop("check_in_failed", None)),
+        "aftercare_plan_form": AftercarePlanForm(),
+        "relapse_form": RelapseForm(),
+        "can_plan_aftercare": not case.is_open and case.outcome in Case.RETAINED_OUTCOMES,
     }
+    context["aftercare_open"] = any(row.is_unfinished for row in context["aftercare_rows"])
     context.update(extra)
     return context
 
@@ -274,12 +296,78 @@ def case_close(request, reference):
     return _case_form_view(
         request, reference,
         form_factory=lambda case, data: CloseForm(data),
-        handle=lambda case, form: services.case_close(
-            case=case, actor=request.user, outcome=form.cleaned_data["outcome"],
-            closed_on=form.cleaned_data["closed_on"], note=form.cleaned_data["note"],
-        ),
+        handle=lambda case, form: _close_with_aftercare(request, case, form),
         template_key="close_form", success_message=_("Case closed."),
     )
+
+
+def _close_with_aftercare(request, case: Case, form) -> None:
+    """Close, and plan the aftercare check-ins in the same transaction when asked for (a refusal
+    leaves the case open, as it was)."""
+    data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            services.case_close(case=case, actor=request.user, outcome=data["outcome"], closed_on=data["closed_on"],
+                                note=data["note"])
+            # A double submit finds the case closed and its check-ins planned: nothing more to do.
+            if data.get("aftercare") and not aftercare.aftercare_clocks(case).exists():
+                aftercare.aftercare_plan(case=case, actor=request.user, weeks=data["weeks"])
+    except ValidationError:
+        case.refresh_from_db()
+        raise
+
+
+@login_required
+@staff_required
+def aftercare_plan(request, reference):
+    return _case_form_view(
+        request, reference,
+        form_factory=lambda case, data: AftercarePlanForm(data),
+        handle=lambda case, form: aftercare.aftercare_plan(case=case, actor=request.user,
+                                                           weeks=form.cleaned_data["weeks"]),
+        template_key="aftercare_plan_form", success_message=_("Aftercare check-ins planned."),
+    )
+
+
+@login_required
+@staff_required
+@require_POST
+def aftercare_check_in(request, reference, pk):
+    case = case_for_change(user=request.user, reference=reference)
+    clock = get_object_or_404(case.deadlines.filter(kind=aftercare.KIND), pk=pk)
+    form = CheckInForm(request.POST, prefix=f"ci{clock.pk}")
+    if form.is_valid():
+        try:
+            aftercare.aftercare_check_in(deadline=clock, actor=request.user, text=form.cleaned_data["text"],
+                                         at=form.cleaned_data["at"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Check-in recorded."))
+            return redirect(f"{reverse('cases:detail', args=[case.reference])}#aftercare-h")
+    context = _detail_context(request, case, check_in_failed=(clock.pk, form))
+    return render_read(request, "cases/case_detail.html", context, status=400, case=case)
+
+
+@login_required
+@staff_required
+def relapse_open(request, reference):
+    """A relapse opens a new, linked case: on success the new case's page."""
+    case = case_for_change(user=request.user, reference=reference)
+    if request.method != "POST":
+        return redirect("cases:detail", reference=case.reference)
+    form = RelapseForm(request.POST)
+    if form.is_valid():
+        try:
+            new = aftercare.relapse_open(case=case, actor=request.user, reason=form.cleaned_data["reason"],
+                                         first_absence_day=form.cleaned_data["first_absence_day"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Relapse registered: new case %(ref)s.") % {"ref": new.reference})
+            return redirect("cases:detail", reference=new.reference)
+    return render_read(request, "cases/case_detail.html", _detail_context(request, case, relapse_form=form),
+                       status=400, case=case)
 
 
 @login_required

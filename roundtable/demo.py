@@ -230,3 +230,37 @@ def seed_case_conference(ctx: DemoContext) -> None:
 
 
 DEMO_STEPS.append(seed_case_conference)
+
+
+def seed_coaching(ctx: DemoContext) -> None:
+    """Come-back: a coaching conversation, the consultant and the employee alone, held four days ago with
+    notes (sensitive, never for the employer), and the next one booked."""
+    mette = ctx.users["konsulent"]
+    mine = sorted((c for c in ctx.cases if c.is_open and c.consultant_id == mette.pk), key=lambda c: c.first_contact_at)
+    case = next((c for c in mine if c.risk_mental_health), mine[0] if mine else None)
+    if case is None:
+        return
+    people = [services.ParticipantData(role=Participant.Role.EMPLOYEE, name=case.employee.name,
+                                       email=case.employee.email, title=case.employee.job_title),
+              services.ParticipantData(role=Participant.Role.CONSULTANT, name=mette.get_full_name(), email=mette.email,
+                                       title="fastholdelseskonsulent")]
+
+    def book(when):
+        return services.meeting_schedule(
+            case=case, actor=mette, kind=Meeting.Kind.COACHING, participants=people, accept_late=True,
+            slot=services.SlotData(starts_at=when, duration_minutes=45, place_kind=Meeting.PlaceKind.JOB_CENTRE,
+                                   place="Jobcentret, samtalerum 3"))
+
+    held_at = _at(-4, 9)
+    held = book(timezone.now() + timedelta(days=1))
+    Meeting.objects.filter(pk=held.pk).update(starts_at=held_at, created_at=held_at - timedelta(days=7))
+    MeetingSlot.objects.filter(meeting=held).update(starts_at=held_at)
+    held.refresh_from_db()
+    services.meeting_hold(meeting=held, actor=mette, at=held_at)
+    services.meeting_note_save(meeting=held, actor=mette, text=(
+        "Talte om, hvad der dræner og giver energi i hverdagen. Prøver faste pauser kl. 10 og 14 og siger fra "
+        "over for ekstra vagter. Næste gang: hvordan fortæller hun kollegerne om aftalen?"))
+    book(_at(10, 9))
+
+
+DEMO_STEPS.append(seed_coaching)

@@ -76,8 +76,9 @@ SPECIALIST_TITLES = (_("psychologist"), _("nurse"), _("physiotherapist"), _("occ
 
 
 def participant_initial(case, actor, kind: str | None = None) -> list[dict]:
-    """Suggested participants: the employee, the employer's contact person and the consultant; for a
-    case conference the consultant and specialists (the employee and the employer are not there)."""
+    """Suggested participants: the employee, the employer's contact person and the consultant. A case
+    conference suggests the consultant and specialists (the employee and the employer are not there); a
+    meeting with the employee alone, such as a coaching conversation, suggests no employer."""
     if kind == Meeting.Kind.CASE_CONFERENCE:
         return [{"role": Participant.Role.CONSULTANT, "name": actor.get_full_name() or actor.username,
                  "email": actor.email, "title": str(_("retention consultant"))},
@@ -85,7 +86,7 @@ def participant_initial(case, actor, kind: str | None = None) -> list[dict]:
                 {"role": Participant.Role.SPECIALIST, "title": str(SPECIALIST_TITLES[2])}]
     rows = [{"role": Participant.Role.EMPLOYEE, "name": case.employee.name, "email": case.employee.email,
              "title": case.employee.job_title}]
-    if case.employer_contact:
+    if case.employer_contact and kind not in Meeting.EMPLOYEE_ALONE:
         rows.append({"role": Participant.Role.EMPLOYER, "name": case.employer_contact.name,
                      "email": case.employer_contact.email, "title": case.employer_contact.role})
     rows.append({"role": Participant.Role.CONSULTANT, "name": actor.get_full_name() or actor.username,
@@ -239,6 +240,13 @@ class SpecialistNoteForm(forms.Form):
 class ConsultantNoteForm(forms.Form):
     consultant_note = forms.CharField(label=_("Consultant's note (internal, not for the employer)"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == Meeting.Kind.COACHING:  # the coaching conversation's notes: the same internal field
+            self.fields["consultant_note"].label = _("Notes from the coaching conversation (sensitive, never shared "
+                                                     "with the employer)")
+            self.fields["consultant_note"].widget.attrs["rows"] = 6
 
 
 class FollowUpForm(LateConfirmation):

@@ -101,6 +101,8 @@ class Meeting(models.Model):
         # Hjørring and Roskilde: the consultant and the specialists, without employee and employer.
         CASE_CONFERENCE = "case_conference", _("interdisciplinary case conference")
 
+        COACHING = "coaching", _("coaching conversation")
+
     class State(models.TextChoices):
         INVITED = "invited", _("invited")
         MOVED = "moved", _("moved")
@@ -112,6 +114,11 @@ class Meeting(models.Model):
         JOB_CENTRE = "job_centre", _("at the job centre")
         ONLINE = "online", _("online")
         OTHER = "other", _("elsewhere")
+
+    # Meetings with the employee alone (Come-back's coaching conversation): no employer, union
+    # representative, specialist or GP is invited, and the employer's status page does not list them.
+    EMPLOYEE_ALONE = frozenset({Kind.COACHING})
+    ALONE_ROLES = frozenset({"employee", "consultant"})
 
     # Guarded moves (NAV isdialogmote): a cancelled or held meeting stays so.
     TRANSITIONS = {

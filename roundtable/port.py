@@ -48,7 +48,8 @@ class RoundtableMeetings:
     def employer_meetings(self, case: Case, *, employer_names: Iterable[str]) -> EmployerMeetings:
         names = list(employer_names)
         meetings = (
-            Meeting.objects.filter(case=case).order_by("starts_at", "pk")
+            # A meeting with the employee alone (a coaching conversation) is not the employer's business.
+            Meeting.objects.filter(case=case).exclude(kind__in=Meeting.EMPLOYEE_ALONE).order_by("starts_at", "pk")
             .prefetch_related(
                 Prefetch("participants", queryset=Participant.objects.only("pk", "meeting_id", "role", "name")),
                 Prefetch("agreements", queryset=Agreement.objects.order_by("due_on", "pk")),

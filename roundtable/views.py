@@ -89,7 +89,8 @@ def _context(request, meeting: Meeting, **forms) -> dict:
         "week_forms": weeks,
         "agreement_form": AgreementForm(),
         "note_form": SpecialistNoteForm(),
-        "consultant_note_form": ConsultantNoteForm(initial={"consultant_note": meeting.consultant_note}),
+        "consultant_note_form": ConsultantNoteForm(initial={"consultant_note": meeting.consultant_note},
+                                                   kind=meeting.kind),
         "move_form": MoveForm(initial={
             "starts_at": meeting.starts_at, "duration_minutes": meeting.duration_minutes, "place_kind": meeting.place_kind,
             "place": meeting.place, "online_link": meeting.online_link}),
@@ -317,7 +318,7 @@ def specialist_note_add(request, reference, pk):
 @require_POST
 def consultant_note_save(request, reference, pk):
     return _section(
-        request, reference, pk, build=lambda m, data: ConsultantNoteForm(data), key="consultant_note_form",
+        request, reference, pk, build=lambda m, data: ConsultantNoteForm(data, kind=m.kind), key="consultant_note_form",
         handle=lambda m, f: services.meeting_note_save(meeting=m, actor=request.user, text=f.cleaned_data["consultant_note"]),
         success=_("Note saved."), anchor="notes",
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
 
+from cases.aftercare import add_months
 from cases.models.case import Case
 
 # Outcomes counted as "retained in the job" (Hedensted's measure) and as "attached to the workplace
@@ -126,3 +127,12 @@ def caseload_ratio(open_cases: int, target: int) -> float | None:
 
 def count_by(values: Iterable[str]) -> Counter:
     return Counter(values)
+
+
+def relapse_share(rows: Iterable[tuple[date, date | None]], *, months: int) -> Share:
+    """Of the retained closings (closing date, first relapse date or None): how many relapsed within
+    `months` of the closing. A closing younger than that still counts in the "out of" (it may yet relapse)."""
+    values = list(rows)
+    relapsed = sum(1 for closed_on, relapse_on in values
+                   if relapse_on is not None and closed_on <= relapse_on <= add_months(closed_on, months))
+    return Share(relapsed, len(values))

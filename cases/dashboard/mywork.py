@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..access import referrals_visible_to
 from ..flags import DEADLINE_FLAGS, day_bounds, deadline_flag_q
 from ..followups import KIND as TASK_KIND
-from ..models import Case, Deadline, PhoneCall, Referral, ShiftSwap
+from ..models import Case, Deadline, DeadlinePolicy, PhoneCall, Referral, ShiftSwap
 from ..ports.mywork import InvitationItem, MeetingItem, meetings_provider
 from ..selectors import case_search, teams_of
 
@@ -34,9 +34,11 @@ def my_clocks(user) -> QuerySet[Deadline]:
     """The unfinished clocks the user answers for: their own (a huskelapp, an agreement given to them)
     and those without an owner on their cases (the owner is then the case's consultant)."""
     visible_open = case_search(user, status=Case.Status.OPEN).order_by().values("pk")
+    # Aftercare check-ins run on a closed case (cases/aftercare.py): they are the consultant's work too.
+    visible_closed = case_search(user, status=Case.Status.CLOSED).order_by().values("pk")
     return (
         Deadline.objects.unfinished()
-        .filter(case__in=visible_open)
+        .filter(Q(case__in=visible_open) | Q(kind=DeadlinePolicy.Kind.AFTERCARE_CHECK_IN, case__in=visible_closed))
         .filter(Q(owner=user) | Q(owner__isnull=True, case__consultant=user))
         .select_related("case__employee")
         .order_by("due_at", "pk")

@@ -163,6 +163,10 @@ class Results:
     median_first_intervention_days: float | None = None
     mean_first_intervention_days: float | None = None
 
+    # Retained closings in the period that relapsed (a new linked case) within 6 and 12 months.
+    relapses_6: kpis.Share = field(default_factory=lambda: kpis.Share(0, 0))
+    relapses_12: kpis.Share = field(default_factory=lambda: kpis.Share(0, 0))
+
 
 def first_intervention_pairs(cases, period: Period) -> list[tuple[datetime, datetime]]:
     """(first contact, first started intervention) per case whose first intervention started in the
@@ -201,6 +205,13 @@ def results_for(user, *, period: Period, team: Team | None = None, consultant=No
         cases.filter(first_contact_at__gte=period.start_at, first_contact_at__lt=period.end_at)
         .values_list("source").annotate(n=Count("pk")).values_list("source", "n")
     )
+    relapse_rows = [
+        (closed_on, timezone.localtime(relapse_at).date() if relapse_at else None)
+        for closed_on, relapse_at in cases.filter(
+            status=Case.Status.CLOSED, outcome__in=Case.RETAINED_OUTCOMES, closed_on__gte=period.start,
+            closed_on__lte=period.end,
+        ).annotate(relapse_at=Min("relapses__first_contact_at")).values_list("closed_on", "relapse_at")
+    ]
     calls = calls_in_period(user, period=period, team=team, consultant=consultant).aggregate(
         total=Count("pk"), settled=Count("pk", filter=Q(settled=True)),
         to_case=Count("pk", filter=Q(case__isnull=False)),
@@ -228,6 +239,8 @@ def results_for(user, *, period: Period, team: Team | None = None, consultant=No
             ((timezone.localtime(row.due_at).date(), row) for _k, row, _c in first),
             start=period.start, end=period.end, now=now,
         ).items()),
+        relapses_6=kpis.relapse_share(relapse_rows, months=6),
+        relapses_12=kpis.relapse_share(relapse_rows, months=12),
     )
 
 

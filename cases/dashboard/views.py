@@ -214,6 +214,10 @@ def results_csv(request):
     for month, share in data.monthly_first_meeting:
         writer.writerow([_("First meetings within 48 hours, %(m)s") % {"m": month.strftime("%m/%Y")},
                          share.numerator, share.denominator, _pct(share)])
+    writer.writerow([_("Relapse within 6 months of a retained closing"), data.relapses_6.numerator,
+                     data.relapses_6.denominator, _pct(data.relapses_6)])
+    writer.writerow([_("Relapse within 12 months of a retained closing"), data.relapses_12.numerator,
+                     data.relapses_12.denominator, _pct(data.relapses_12)])
     return response
 
 

@@ -12,6 +12,7 @@ from .people import ContactPerson, Employee, Employer, EmployerChange, Team
 from .referral import Referral
 from .retention import RetentionRun
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
+from .screening import Question, Questionnaire, ScreeningAnswer
 
 __all__ = [
     "AccessLog",
@@ -43,6 +44,9 @@ __all__ = [
     "ConsultantProfile",
     "DutyShift",
     "PhoneCall",
+    "Question",
+    "Questionnaire",
+    "ScreeningAnswer",
     "ShiftSwap",
     "SweepRun",
 ]

@@ -79,6 +79,19 @@ class Case(models.Model):
     risk_note = models.TextField(_("screening note (sensitive)"), blank=True)
     complexity = models.CharField(_("risk"), max_length=12, choices=Complexity.choices, default=Complexity.UNSCREENED)
     screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
+    # The questionnaire the case was screened with, and its score against the threshold of that moment
+    # (the answers: ScreeningAnswer). The four booleans above mirror the default questions' answers.
+    questionnaire = models.ForeignKey(
+        "cases.Questionnaire", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("screening questionnaire"),
+    )
+    screening_score = models.PositiveSmallIntegerField(_("screening score"), null=True, blank=True)
+    screening_threshold = models.PositiveSmallIntegerField(_("screening threshold"), null=True, blank=True)
+    # A relapse after a retained closing opens a new case linked to the earlier course (cases/aftercare.py).
+    relapse_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="relapses",
+        verbose_name=_("relapse of the earlier course"),
+    )
 
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     closed_on = models.DateField(_("closing date"), null=True, blank=True)
@@ -129,6 +142,7 @@ class JournalEntry(models.Model):
         PHONE_CALL = "phone_call", _("phone call")
         EMAIL = "email", _("e-mail")
         MEETING_NOTE = "meeting_note", _("meeting note")
+        AFTERCARE = "aftercare", _("aftercare check-in")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="journal_entries")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTE)

@@ -30,6 +30,8 @@ class DeadlinePolicy(models.Model):
         GP_REQUEST = "gp_request", _("answer from the GP")
         INTERVENTION_START = "intervention_start", _("start of an agreed intervention")
 
+        AFTERCARE_CHECK_IN = "aftercare_check_in", _("aftercare check-in")
+
     class Start(models.TextChoices):
         FIRST_CONTACT = "first_contact", _("first contact / referral received")
         MEETING_HELD = "meeting_held", _("each meeting held")

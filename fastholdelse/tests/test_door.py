@@ -80,6 +80,14 @@ def campaign_url(name, w):
                                    case=w.case)
     return reverse(name, args=[campaign.pk])
 
+def _aftercare_clock(w):
+    from django.utils import timezone
+
+    from cases import deadlines
+
+    now = timezone.now()
+    return deadlines.deadline_open(case=w.case, kind="aftercare_check_in", start=now, due_at=now + timedelta(weeks=2))
+
 
 def case_url(name, w, *args):
     return reverse(name, args=[w.case.reference, *args])
@@ -120,6 +128,9 @@ RERENDERS = {
     "cases:followup_add": lambda w: (case_url("cases:followup_add", w), {"followup-reason": ""}, "case"),
     "cases:information_form_sent": lambda w: (case_url("cases:information_form_sent", w), {"sent_at": ""}, "case"),
     "cases:deadline_action": lambda w: (case_url("cases:deadline_action", w, w.deadline.pk, "pause"), {}, "case"),
+    "cases:aftercare_plan": lambda w: (case_url("cases:aftercare_plan", w), {"aftercare-weeks": "2, x"}, "case"),
+    "cases:aftercare_check_in": lambda w: (case_url("cases:aftercare_check_in", w, _aftercare_clock(w).pk), {}, "case"),
+    "cases:relapse": lambda w: (case_url("cases:relapse", w), {"relapse-reason": ""}, "case"),
     "roundtable:create": lambda w: (reverse("roundtable:create", args=[w.case.reference]), {"kind": ""}, "case"),
     "roundtable:move": lambda w: (meeting_url("roundtable:move", w), {}, "case"),
     "roundtable:placements": lambda w: (meeting_url("roundtable:placements", w), {"goal1-employee": "999999"}, "case"),

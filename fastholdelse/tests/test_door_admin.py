@@ -27,6 +27,8 @@ CONFIGURATION = {
     "roundtable.availabilityexception",
     # Vordingborg: GP practices with their contact persons (partner master data).
     "cases.gppractice",
+    # Come-back: the screening questionnaire (questions, weights, threshold).
+    "cases.questionnaire",
 }
 
 # The system's own job records: no case data, read-only.

@@ -71,6 +71,19 @@ def _slot_record(meeting: Meeting, *, actor, reason: str = "") -> MeetingSlot:
     )
 
 
+def _check_alone(kind: str, people: list[ParticipantData]) -> None:
+    """A coaching conversation is the consultant and the employee alone."""
+    if kind not in Meeting.EMPLOYEE_ALONE:
+        return
+    others = [p.name.strip() for p in people if p.role not in Meeting.ALONE_ROLES]
+    if others:
+        raise ValidationError({"participants": _(
+            "A coaching conversation is with the employee alone. Remove %(names)s from the participants.") % {
+            "names": ", ".join(others)}})
+    if not any(p.role == Participant.Role.EMPLOYEE for p in people):
+        raise ValidationError({"participants": _("A coaching conversation needs the employee as participant.")})
+
+
 @transaction.atomic
 def meeting_schedule(
     *, case: Case, actor, kind: str, slot: SlotData, participants: list[ParticipantData], send: bool = True,
@@ -97,6 +110,7 @@ def meeting_schedule(
         from .conference import conference_participants_check
 
         conference_participants_check(people)
+    _check_alone(kind, people)
     clocks_check(case=case, meeting_kind=kind, starts_at=slot.starts_at, actor=actor, accept_late=accept_late)
     meeting = Meeting(case=case, kind=kind, organiser=actor, starts_at=slot.starts_at)
     _apply_slot_fields_only(meeting, slot)

@@ -29,7 +29,7 @@ from pypdf import PdfReader
 from cases import services as case_services
 from cases.fasttrack import services as fasttrack
 from cases.fasttrack import signing
-from cases.models import AccessLog, JournalEntry, OutboxMessage, PhoneCall, Referral
+from cases.models import AccessLog, Case, JournalEntry, OutboxMessage, PhoneCall, Question, Referral
 from cases.tests.factories import make_team, make_user
 from roundtable import services
 from roundtable.models import Agreement, Meeting, MinutesVersion, Offer, Participant
@@ -117,6 +117,11 @@ NOT_WRITTEN = {
     "cases.GpPractice": {"name", "address", "phone", "email"},
     "cases.GpContact": {"name", "role", "phone", "email"},
     "cases.GpPatient": {"cpr"},  # an identifier with a checked format (masked when shown)
+
+    # The screening questionnaire is the admin's master data; a case's answers are yes/no rows
+    # (ScreeningAnswer, no text) and never leave the consultant's pages (test_coaching_and_screening_*).
+    "cases.Questionnaire": {"name", "source"},
+    "cases.Question": {"key", "text"},
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.
@@ -269,6 +274,12 @@ def world(client, settings, tmp_path):
         services.agreement_add(meeting=held, actor=consultant, who=who, what="x", due_on=due)
     services.specialist_note_add(meeting=held, actor=consultant, author_name="p", author_title="t", text="x")
     services.meeting_note_save(meeting=held, actor=consultant, text="x")
+    # Come-back's coaching conversation: the employee and the consultant alone, held, with notes.
+    coaching = services.meeting_schedule(
+        accept_late=True, case=case, actor=consultant, kind=Meeting.Kind.COACHING, participants=[people[0], people[-1]],
+        slot=SlotData(starts_at=timezone.now() + timedelta(hours=2), place="x"))
+    services.meeting_hold(meeting=coaching, actor=consultant)
+    services.meeting_note_save(meeting=coaching, actor=consultant, text="x")
 
     # Vordingborg: a GP meeting's patient row on the case and an answered GP request (health information).
     from cases.gp import services as gp
@@ -307,7 +318,8 @@ def world(client, settings, tmp_path):
     held.refresh_from_db()
     services.minutes_finalise(meeting=held, actor=consultant)
     return {"s": s, "case": case, "referral": referral, "rejected": rejected, "held": held,
-            "employers_item": employers_item, "employer_rep": employer_rep, "consultant": consultant}
+            "employers_item": employers_item, "employer_rep": employer_rep, "consultant": consultant,
+            "coaching": coaching, "people": people}
 
 
 # --- allow-lists per output ----------------------------------------------------------------------
@@ -425,3 +437,43 @@ def test_the_answer_page_shows_a_participant_only_the_meeting_and_themselves(cli
         found = _assert_only(s, page.content.decode(), output=f"answer page of {participant.role}",
                              allowed_rows=_meeting_facts([meeting.pk]) | {("roundtable.Participant.name", participant.pk)})
         assert ("roundtable.Meeting.place", meeting.pk) in found
+
+
+def test_coaching_and_screening_never_reach_the_employer(client, world):
+    """The coaching conversation (its notes, its place, that it took place) and the screening answers (the
+    health questions' texts, the screening note) are in no employer output: the status page, a new
+    roundtable's invitations to the outside parties, and the employer-safe minutes."""
+    s, case, coaching = world["s"], world["case"], world["coaching"]
+    assert set(coaching.participants.values_list("role", flat=True)) == {"employee", "consultant"}
+    health = case_services.Screening(mental_health=True, job_health_mismatch=True, note="x")
+    case_services.case_screen(case=case, actor=world["consultant"], screening=health)
+    for question in Question.objects.filter(health=True):
+        Question.objects.filter(pk=question.pk).update(text=s.new("cases.Question.text", question.pk))
+    Case.objects.filter(pk=case.pk).update(risk_note=s.new("cases.Case.risk_note", case.pk))
+    assert case.screening_answers.filter(yes=True, question__health=True).count() == 2
+    forbidden = {"cases.Question.text", "cases.Case.risk_note"}
+
+    page = client.get(reverse("fasttrack:status", args=[
+        signing.make_token(world["referral"].pk, salt=signing.STATUS_SALT)])).content.decode()
+    found = s.found(page)
+    assert not {(label, pk) for label, pk in found if label.startswith("roundtable.Meeting.") and pk == coaching.pk}
+    assert not _labels(found) & forbidden
+    assert "coachende" not in page.lower()
+
+    OutboxMessage.objects.all().delete()
+    fresh = services.meeting_schedule(accept_late=True, case=case, actor=world["consultant"], kind=Meeting.Kind.ROUNDTABLE,
+                                      participants=world["people"], send=True,
+                                      slot=SlotData(starts_at=timezone.now() + timedelta(days=8), place="x"))
+    outside = [m for m in OutboxMessage.objects.all() if m.to[0] not in {"e@x.example", "mette@kommune.example"}]
+    assert len(outside) == 4
+    for message in outside:
+        text = "\n".join([message.subject, message.text] + [_attachment_text(a) for a in message.attachments])
+        leaks = {(label, pk) for label, pk in s.found(text)
+                 if label in forbidden or (label.startswith("roundtable.Meeting.") and pk == coaching.pk)}
+        assert not leaks, (message.to, leaks)
+    assert fresh.pk != coaching.pk
+    for version in MinutesVersion.objects.filter(meeting__case=case):
+        with version.pdf_employer.open("rb") as handle:
+            text = _pdf_text(handle.read())
+        assert not {(label, pk) for label, pk in s.found(text)
+                    if label in forbidden or (label.startswith("roundtable.Meeting.") and pk == coaching.pk)}
