@@ -35,6 +35,7 @@ def test_registering_a_gp_meeting_with_ten_patients(page, live_server):
     page.fill("input[name=password]", "demo-Password-1")
     page.click("button[type=submit]")
 
+    page.get_by_role("button", name="Tidlig indsats").click()
     page.get_by_role("link", name="Lægepraksisser").first.click()
     page.get_by_role("link", name="Lægehuset Algade").click()
     page.get_by_role("link", name="Registrér et møde").click()

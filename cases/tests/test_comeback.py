@@ -211,7 +211,7 @@ def test_aftercare_is_refused_for_another_outcome_and_the_case_stays_open(client
     response = client.post(reverse("cases:close", args=[case.reference]), {
         "outcome": "retained", "closed_on": timezone.localdate().isoformat(), "aftercare": "on",
         "aftercare_weeks": "2, seks"})
-    assert response.status_code == 400 and "“seks” er ikke et antal uger mellem 1 og 104." in response.content.decode()
+    assert response.status_code == 400 and "»seks« er ikke et antal uger mellem 1 og 104." in response.content.decode()
     case.refresh_from_db()
     assert case.is_open
 

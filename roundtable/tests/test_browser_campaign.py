@@ -28,6 +28,7 @@ def test_a_care_conversation_campaign_from_request_to_invitations(page, live_ser
     page.fill("input[name=username]", "hassan")
     page.fill("input[name=password]", "demo-Password-1")
     page.click("button[type=submit]")
+    page.get_by_role("button", name="Tidlig indsats").click()
     page.get_by_role("link", name="Omsorgssamtaler").first.click()
 
     page.fill("input[name=cvr]", "29189978")
