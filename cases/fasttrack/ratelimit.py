@@ -38,15 +38,22 @@ def _local_count(key: str, *, add: int = 0) -> int:
         return _local_counts[key]
 
 
-def _key(request, now: float) -> tuple[str, int]:
+def _key(request, now: float, client: str | None = None) -> tuple[str, int]:
     window = int(now // RATE_WINDOW)
     remaining = int((window + 1) * RATE_WINDOW - now) + 1
-    return f"fasttrack:rate:{client_ip(request)}:{window}", remaining
+    return f"fasttrack:rate:{client or client_ip(request)}:{window}", remaining
 
 
-def limit_reached(request, *, now: float | None = None) -> bool:
-    """True when this address has already had its referrals in the current window."""
-    key, _remaining = _key(request, time.time() if now is None else now)
+def seconds_left(*, now: float | None = None) -> int:
+    """Until the current window ends (the Retry-After of a refused referral)."""
+    now = time.time() if now is None else now
+    return _key(None, now, client="-")[1]
+
+
+def limit_reached(request, *, now: float | None = None, client: str | None = None) -> bool:
+    """True when this address (or `client`: the API's sending system) has already had its referrals in
+    the current window."""
+    key, _remaining = _key(request, time.time() if now is None else now, client)
     try:
         return int(cache.get(key) or 0) >= settings.FASTTRACK_RATE_LIMIT
     except Exception:
@@ -54,9 +61,9 @@ def limit_reached(request, *, now: float | None = None) -> bool:
         return _local_count(key) >= settings.FASTTRACK_RATE_LIMIT
 
 
-def count_accepted(request, *, now: float | None = None) -> None:
-    """Count one stored referral for this address in the current window."""
-    key, remaining = _key(request, time.time() if now is None else now)
+def count_accepted(request, *, now: float | None = None, client: str | None = None) -> None:
+    """Count one stored referral for this address (or `client`) in the current window."""
+    key, remaining = _key(request, time.time() if now is None else now, client)
     try:
         if not cache.add(key, 1, remaining):
             try:

@@ -21,7 +21,7 @@ CASE_FILE = {
 }
 CONFIGURATION = {
     "cases.team", "cases.deadlinepolicy", "cases.closedday", "cases.consultantprofile", "cases.dutyshift",
-    "roundtable.step", "roundtable.offer", "cases.organisation",
+    "roundtable.step", "roundtable.offer", "cases.organisation", "cases.apitoken",
 }
 
 # The system's own job records: no case data, read-only.

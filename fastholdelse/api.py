@@ -1,0 +1,33 @@
+"""The API for the systems around the job centre, assembled here (the composition root may import
+every app; the apps never import each other the wrong way): the cases app's routers and the
+roundtable's own. Served under /api/v1/: the OpenAPI document at /api/v1/openapi.json, the Swagger UI
+at /api/v1/docs (django-ninja's static files: no inline script, so it runs under the site's CSP).
+"""
+
+from ninja import NinjaAPI
+
+from cases.api import problems, referrals, reporting
+from roundtable import api as roundtable_api
+
+DESCRIPTION = """For the systems around the job centre: an employer's HR system sends fast-track referrals;
+the municipality's own reporting reads cases, clocks (deadlines) and meetings, never health text.
+
+Authentication: `Authorization: Bearer <token>`, one token per sending system, made and revoked by the
+administrator. Scopes: `referrals:write`, `absence:write`, `reporting:read`, `reporting:cpr` (full CPR and
+name; masked DDMMYY-XXXX otherwise). Each token has its own rate limit (calls per minute).
+
+Errors are `application/problem+json` (RFC 9457) with `title`/`detail` in the language of
+`Accept-Language` (Danish by default) and in both languages (`title_da`, `title_en`, ...).
+Every call is written to the access log with the system as the actor."""
+
+
+class FastholdelseAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return problems.problem_content_types(super().get_openapi_schema(*args, **kwargs))
+
+
+api = FastholdelseAPI(title="Fastholdelse API", version="1", description=DESCRIPTION, urls_namespace="api")
+problems.install(api)
+api.add_router("/", referrals.router)
+api.add_router("/", reporting.router)
+api.add_router("/", roundtable_api.router)
