@@ -4,7 +4,8 @@ roundtable's own. Served under /api/v1/: the OpenAPI document at /api/v1/openapi
 at /api/v1/docs (django-ninja's static files: no inline script, so it runs under the site's CSP).
 """
 
-from ninja import NinjaAPI
+from django.http import Http404
+from ninja import NinjaAPI, Router
 
 from cases.api import problems, referrals, reporting
 from roundtable import api as roundtable_api
@@ -31,3 +32,15 @@ problems.install(api)
 api.add_router("/", referrals.router)
 api.add_router("/", reporting.router)
 api.add_router("/", roundtable_api.router)
+
+# Last: any other address under /api/v1/ is a 404 problem too (not an HTML page), whatever the method.
+fallback = Router()
+
+
+@fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False,
+                        url_name="not_found")
+def not_found(request, rest: str):
+    raise Http404
+
+
+api.add_router("/", fallback)

@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from cases.access import PURPOSE_REPORTING, system_reads_cases
 from cases.api.auth import Scope, SystemToken, system_of
 from cases.api.problems import PROBLEM_RESPONSES
-from cases.api.reporting import Paging
+from cases.api.reporting import Paging, aware
 
 from .models import Meeting
 
@@ -62,9 +62,9 @@ def meetings_list(request: HttpRequest, filters: Query[MeetingFilters]):
     if filters.state:
         meetings = meetings.filter(state=filters.state)
     if filters.starts_after:
-        meetings = meetings.filter(starts_at__gte=filters.starts_after)
+        meetings = meetings.filter(starts_at__gte=aware(filters.starts_after))
     if filters.starts_before:
-        meetings = meetings.filter(starts_at__lt=filters.starts_before)
+        meetings = meetings.filter(starts_at__lt=aware(filters.starts_before))
     count = meetings.count()
     page = list(meetings[filters.offset:filters.offset + filters.limit])
     query = request.GET.urlencode()

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import override
 from ninja import Field, Router, Schema, Status
@@ -114,13 +115,13 @@ def referral_create(request: HttpRequest, payload: ReferralIn):
     if not valid:
         raise ApiProblem(INVALID, errors=form_errors(data))
     try:
-        with override("da"):
+        with transaction.atomic(), override("da"):  # the referral and its access-log row together
             referral = services.referral_submit(data=form.referral_data())
-    except ValidationError as error:  # e.g. no team set up to receive referrals
+            system_read_record(system=system, purpose=PURPOSE_API_REFERRAL, action=AccessLog.Action.WRITE,
+                               referral=referral, detail=f"API POST {request.path}: {referral.reference}")
+    except ValidationError as error:  # e.g. no team set up to receive referrals (raised in Danish)
         raise ApiProblem(INVALID, errors=[FieldError("__all__", "invalid", {"da": message, "en": message})
                                           for message in error.messages]) from None
     ratelimit.count_accepted(request, client=client)
-    system_read_record(system=system, purpose=PURPOSE_API_REFERRAL, action=AccessLog.Action.WRITE, referral=referral,
-                       detail=f"API POST {request.path}: {referral.reference}")
     return Status(201, {"reference": referral.reference, "received_at": referral.received_at,
                  "status_url": services.status_url(referral)})

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field as QueryField
 from ninja import Query, Router, Schema
 
@@ -42,6 +43,11 @@ class DeadlineFilters(Paging):
     due_after: datetime | None = None
 
 
+def aware(moment: datetime | None) -> datetime | None:
+    """A time sent without an offset is Danish local time."""
+    return timezone.make_aware(moment) if moment is not None and timezone.is_naive(moment) else moment
+
+
 def _detail(request: HttpRequest) -> str:
     query = request.GET.urlencode()
     return f"API {request.path}" + (f"?{query}" if query else "")
@@ -54,7 +60,7 @@ def cases_list(request, filters: Query[CaseFilters]):
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.changed_since:
-        cases = cases.filter(last_activity_at__gte=filters.changed_since)
+        cases = cases.filter(last_activity_at__gte=aware(filters.changed_since))
     count = cases.count()
     page = list(cases[filters.offset:filters.offset + filters.limit])
     system_reads_cases(system=system_of(request), purpose=PURPOSE_REPORTING, cases=page, detail=_detail(request))
@@ -79,9 +85,9 @@ def deadlines_list(request, filters: Query[DeadlineFilters]):
     if filters.kind:
         deadlines = deadlines.filter(kind=filters.kind)
     if filters.due_before:
-        deadlines = deadlines.filter(due_at__lt=filters.due_before)
+        deadlines = deadlines.filter(due_at__lt=aware(filters.due_before))
     if filters.due_after:
-        deadlines = deadlines.filter(due_at__gte=filters.due_after)
+        deadlines = deadlines.filter(due_at__gte=aware(filters.due_after))
     count = deadlines.count()
     page = list(deadlines[filters.offset:filters.offset + filters.limit])
     system_reads_cases(system=system_of(request), purpose=PURPOSE_REPORTING,

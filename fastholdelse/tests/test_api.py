@@ -338,6 +338,8 @@ def test_unknown_case_is_a_404_problem_and_a_cpr_in_the_address_is_refused_unech
         assert "1234" not in response.content.decode()
         assert body["type"].endswith("cpr-in-url")
     assert not AccessLog.objects.filter(detail__contains="0412781234").exists()
+    body = problem(client.get("/api/v1/no-such-thing/0412781234", **auth(key)), 404)  # not an HTML page
+    assert "1234" not in json.dumps(body)
 
 
 def test_the_language_is_negotiated_danish_by_default(client, world):

@@ -172,6 +172,7 @@ NOT_READS = {
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",
     "api:openapi-json": "the API's OpenAPI document, no data", "api:openapi-view": "the API's Swagger UI, no data",
     "api:api-root": "the prefix of the API's paths (django-ninja), no data",
+    "api:not_found": "any other address under /api/v1/: a 404 problem, no data",
 }
 
 

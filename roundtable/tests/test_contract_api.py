@@ -24,7 +24,7 @@ def _everything(client, key: str) -> str:
     return "\n".join(page.content.decode() for page in pages)
 
 
-def test_the_reporting_api_sends_no_free_text_of_the_case_file(client, world):
+def test_the_reporting_api_sends_no_free_text_of_the_case_file(client, world):  # noqa: F811 (the imported fixture)
     s = world["s"]
     full = ApiToken.issue(name="BI-CPR", scopes=[Scope.REPORTING_READ, Scope.REPORTING_CPR])[1]
     found = _assert_only(s, _everything(client, full), output="reporting API (reporting:cpr)",
