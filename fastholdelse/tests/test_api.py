@@ -3,7 +3,9 @@ the referral channel validating as the public form does, and what the reporting 
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import logging
 from datetime import timedelta
@@ -20,6 +22,7 @@ from cases.api import ratelimit as api_ratelimit
 from cases.api.referrals import form_data
 from cases.fasttrack.forms import ReferralForm
 from cases.models import AccessLog, ApiToken, Case, JournalEntry, OutboxMessage, Referral
+from cases.roles import Role
 from cases.tests.factories import make_case, make_team, make_user
 from roundtable.tests.factories import make_meeting
 
@@ -314,6 +317,10 @@ def test_every_call_is_in_the_access_log_with_the_system_as_actor(client, world)
     from cases.access import access_log_of
 
     assert access_log_of(employee=other_case.employee).filter(actor_system="Kommunens BI").count() >= 1
+    client.force_login(make_user("admin1", role=Role.ADMIN))
+    export = client.post(reverse("cases:access_insight"), {"cpr": "190785-4321"}).content.decode("utf-8-sig")
+    rows = [row for row in csv.reader(io.StringIO(export), delimiter=";") if "Kommunens BI" in row]
+    assert rows and all(row[1] == other_case.reference and row[3] == PURPOSE_REPORTING for row in rows)
 
 
 def test_lists_cost_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
