@@ -43,4 +43,9 @@ def not_found(request, rest: str):
     raise Http404
 
 
+@fallback.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/", include_in_schema=False, url_name="root")
+def root(request):
+    raise Http404
+
+
 api.add_router("/", fallback)

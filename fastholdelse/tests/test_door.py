@@ -173,6 +173,7 @@ NOT_READS = {
     "api:openapi-json": "the API's OpenAPI document, no data", "api:openapi-view": "the API's Swagger UI, no data",
     "api:api-root": "the prefix of the API's paths (django-ninja), no data",
     "api:not_found": "any other address under /api/v1/: a 404 problem, no data",
+    "api:root": "/api/v1/ itself: a 404 problem, no data",
 }
 
 
