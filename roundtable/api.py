@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema
 from cases.access import PURPOSE_REPORTING, system_reads_cases
 from cases.api.auth import Scope, SystemToken, system_of
 from cases.api.problems import PROBLEM_RESPONSES
-from cases.api.reporting import Paging, aware
+from cases.api.reporting import SCOPE_READ, Paging, aware
 
 from .models import Meeting
 
@@ -56,7 +56,7 @@ def meeting_out(meeting: Meeting) -> dict:
 
 
 @router.get("/meetings", response={200: MeetingPage, **PROBLEM_RESPONSES}, auth=SystemToken(Scope.REPORTING_READ),
-            operation_id="meetings_list", summary="Meetings: kind, state and time (no notes, no places)")
+            operation_id="meetings_list", description=SCOPE_READ, summary="Meetings: kind, state and time (no notes, no places)")
 def meetings_list(request: HttpRequest, filters: Query[MeetingFilters]):
     meetings = Meeting.objects.select_related("case").order_by("starts_at", "pk")
     if filters.state:

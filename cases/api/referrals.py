@@ -32,6 +32,11 @@ from .problems import INVALID, LANGUAGES, PROBLEM_RESPONSES, REFERRALS_LIMITED, 
 
 router = Router(tags=["referrals"])
 
+REFERRAL_DESCRIPTION = """Scope: `referrals:write`. Validated by the public fast-track form itself (CVR checksum, CPR
+format and birth date, dates not in the future, the employee's e-mail or phone...); the errors are the form's, in Danish
+and English. At most FASTTRACK_RATE_LIMIT stored referrals per 10 minutes per sending system (429 beyond). Logged as a
+write with the system as the actor."""
+
 
 def _schema_field(name: str, form_field: forms.Field):
     with override("en"):
@@ -102,7 +107,7 @@ def form_errors(data: dict) -> list[FieldError]:
 
 
 @router.post("/referrals", response={201: ReferralReceipt, **PROBLEM_RESPONSES}, auth=SystemToken(Scope.REFERRALS_WRITE),
-             operation_id="referral_create", summary="Send a fast-track referral (the STAR template)")
+             operation_id="referral_create", description=REFERRAL_DESCRIPTION, summary="Send a fast-track referral (the STAR template)")
 def referral_create(request: HttpRequest, payload: ReferralIn):
     system = system_of(request)
     client = f"api:{request.auth.pk}"

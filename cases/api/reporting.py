@@ -24,6 +24,8 @@ router = Router(tags=["reporting"])
 reporting = SystemToken(Scope.REPORTING_READ)
 
 MAX_PAGE = 200
+SCOPE_READ = "Scope: `reporting:read`. Logged per case."
+SCOPE_CASES = "Scope: `reporting:read` (with `reporting:cpr`: the full CPR and the name)."
 
 
 class Paging(Schema):
@@ -54,7 +56,7 @@ def _detail(request: HttpRequest) -> str:
 
 
 @router.get("/cases", response={200: CasePage, **PROBLEM_RESPONSES}, auth=reporting, operation_id="cases_list",
-            summary="Cases (no health text; CPR masked without reporting:cpr)")
+            description=SCOPE_CASES + " Logged per case returned.", summary="Cases (no health text; CPR masked without reporting:cpr)")
 def cases_list(request, filters: Query[CaseFilters]):
     cases = cases_for_system().order_by("pk")
     if filters.status:
@@ -69,7 +71,7 @@ def cases_list(request, filters: Query[CaseFilters]):
 
 
 @router.get("/cases/{reference}", response={200: CaseOut, **PROBLEM_RESPONSES}, auth=reporting,
-            operation_id="case_detail", summary="One case by its reference")
+            operation_id="case_detail", description=SCOPE_CASES + " Logged.", summary="One case by its reference")
 def case_detail(request, reference: str):
     case = case_for_system(system=system_of(request), reference=reference[:20], purpose=PURPOSE_REPORTING,
                            detail=_detail(request))
@@ -77,7 +79,7 @@ def case_detail(request, reference: str):
 
 
 @router.get("/deadlines", response={200: DeadlinePage, **PROBLEM_RESPONSES}, auth=reporting,
-            operation_id="deadlines_list", summary="Clocks (deadlines) of the cases: kind, state and times")
+            operation_id="deadlines_list", description=SCOPE_READ, summary="Clocks (deadlines) of the cases: kind, state and times")
 def deadlines_list(request, filters: Query[DeadlineFilters]):
     deadlines = Deadline.objects.select_related("case").order_by("due_at", "pk")
     if filters.state:
