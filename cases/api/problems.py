@@ -142,7 +142,10 @@ def problem_response(request: HttpRequest, problem: ApiProblem) -> HttpResponse:
         response["WWW-Authenticate"] = 'Bearer realm="fastholdelse"'
     refused = getattr(request, "api_refused", None)
     if refused is not None:
-        refused(request, kind.status)
+        try:
+            refused(request, kind.status)
+        except Exception:  # e.g. the database is what failed: the caller still gets its problem
+            logger.exception("API: could not log the refused call %s %s", request.method, request.path)
     return response
 
 

@@ -6,7 +6,7 @@ the actor. Lists are paged (limit/offset) and cost a fixed number of queries wha
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.http import HttpRequest
@@ -46,8 +46,16 @@ class DeadlineFilters(Paging):
 
 
 def aware(moment: datetime | None) -> datetime | None:
-    """A time sent without an offset is Danish local time."""
-    return timezone.make_aware(moment) if moment is not None and timezone.is_naive(moment) else moment
+    """A filter time in UTC: one sent without an offset is Danish local time. (Any offset Python accepts
+    becomes UTC before it reaches the database: PostgreSQL refuses offsets beyond ±15:59.)"""
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # within a day of year 1 or 9999
+        return (datetime.min if moment.year < 2 else datetime.max).replace(tzinfo=UTC)
 
 
 def _detail(request: HttpRequest) -> str:

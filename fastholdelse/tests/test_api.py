@@ -359,6 +359,17 @@ def test_the_language_is_negotiated_danish_by_default(client, world):
         "Ensure this value is greater than or equal to 1.")
 
 
+@pytest.mark.parametrize("moment", ["0961-06-12T15:24:32-20:05", "0001-01-01T00:00:00+05:00", "0001-01-01T00:00:00",
+                                    "9999-12-31T23:59:59-05:00", "2026-11-29T10:00:00"])
+def test_any_time_the_schema_allows_is_a_filter_not_an_error(client, world, moment):
+    """Found by schemathesis on PostgreSQL: an offset beyond ±15:59 was a server error."""
+    key = token("BI", Scope.REPORTING_READ)
+    for url in (f"/api/v1/meetings?starts_before={moment}", f"/api/v1/deadlines?due_after={moment}",
+                f"/api/v1/cases?changed_since={moment}"):
+        response = client.get(url.replace("+", "%2B"), **auth(key))
+        assert response.status_code == 200, (url, response.content)
+
+
 def test_a_failure_is_a_500_problem_and_logged(client, world, monkeypatch, caplog):
     key = token("BI", Scope.REPORTING_READ)
 

@@ -12,7 +12,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -34,13 +36,25 @@ CONFORMANCE = [
 # The document is read from the app itself (no server): its view touches no database.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application(), config=schemathesis.Config.from_dict({
     "seed": 13,
+    "cache": {"enabled": False},  # no .schemathesis/ folder left behind
     "generation": {"mode": "all", "max-examples": MAX_EXAMPLES},
     "phases": {"stateful": {"enabled": False}},
 }))
 
 
 @pytest.fixture
-def key(db):
+def one_connection():
+    """Calls go through the real WSGI handler, whose request signals close the database connection after
+    each request (Django's test client switches that off): keep the test's connection and transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def key(db, one_connection):
     """A case with a meeting and a deadline to report, and a token with every scope and room to call."""
     from django.core.cache import cache
 
