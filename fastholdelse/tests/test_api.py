@@ -209,6 +209,24 @@ def test_with_the_cache_down_calls_are_served_and_each_process_still_limits(clie
     assert "this process counts alone" in caplog.text
 
 
+@pytest.mark.redis
+def test_the_rate_limit_counts_in_redis(client, world):
+    """With the real cache (REDIS_URL): the window's count lives in Redis, shared by every process."""
+    import os
+
+    from django.core.cache import caches
+
+    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                               "LOCATION": os.environ["REDIS_URL"]}}
+    key = token("BI", Scope.REPORTING_READ, rate=2)
+    with override_settings(CACHES=redis_cache):
+        statuses = [client.get("/api/v1/meetings", **auth(key)).status_code for _ in range(3)]
+        window_keys = [k for k in caches["default"]._cache.get_client().keys("*api:rate:*")]
+        caches["default"].delete_many([k.decode().split(":", 2)[-1] for k in window_keys])
+    assert statuses == [200, 200, 429]
+    assert window_keys and not api_ratelimit._local_counts  # counted in Redis, not in the process
+
+
 def test_referrals_keep_the_forms_rate_rule_per_sending_system(client, world, settings):
     settings.FASTTRACK_RATE_LIMIT = 2
     key = token("HR", Scope.REFERRALS_WRITE)
