@@ -29,11 +29,14 @@ class FastholdelseAPI(NinjaAPI):
 
 api = FastholdelseAPI(title="Fastholdelse API", version="1", description=DESCRIPTION, urls_namespace="api")
 problems.install(api)
-api.add_router("/", referrals.router)
-api.add_router("/", reporting.router)
-api.add_router("/", roundtable_api.router)
 
-# Last: any other address under /api/v1/ is a 404 problem too (not an HTML page), whatever the method.
+# The features' routers. A new endpoint (e.g. absence spells in) adds its router here.
+ROUTERS = [referrals.router, reporting.router, roundtable_api.router]
+for router in ROUTERS:
+    api.add_router("/", router)
+
+# Always last (its pattern matches every address): any other address under /api/v1/ is a 404 problem
+# too, not an HTML page, whatever the method.
 fallback = Router()
 
 

@@ -112,6 +112,14 @@ def test_the_openapi_document_is_served_with_every_error_documented(client):
     assert referral["properties"]["first_absence_day"]["format"] == "date"
 
 
+def test_every_documented_operation_is_reached_before_the_404_fallback(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            response = getattr(client, method)(path.replace("{reference}", "FH-2026-00001"))
+            assert response.status_code == 401, (method, path)  # the operation's auth answered, not the fallback
+
+
 def test_the_docs_page_runs_under_the_sites_csp(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
