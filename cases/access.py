@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .audit import AccessLog, access_record
+from .audit import AccessLog, access_record, access_record_many
 from .cpr import referrals_for_cpr
 from .models import Case, Employee, GpMeeting, GpRequest, PhoneCall, Referral
 from .selectors import cases_visible_to, teams_of
@@ -28,6 +28,9 @@ from .selectors import cases_visible_to, teams_of
 PURPOSE_CASEWORK = "sagsbehandling"
 PURPOSE_TEAM_MANAGEMENT = "teamledelse"
 PURPOSE_ADMINISTRATION = "administration"
+# Calls from the systems around (the API): the sending system is the actor.
+PURPOSE_REPORTING = "kommunens egen rapportering"
+PURPOSE_API_REFERRAL = "fast track-anmodning fra arbejdsgiverens system"
 
 View = AccessLog.Action.VIEW
 
@@ -150,3 +153,44 @@ def access_log_of(*, employee: Employee) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(
         Q(employee=employee) | Q(referral__case__employee=employee) | Q(referral__in=referrals_for_cpr(employee.cpr))
     ).select_related("case", "user").order_by("at", "id")
+
+
+# --- systems (the API): the sending system is the actor ----------------------------------------
+
+
+def system_read_record(
+    *, system: str, purpose: str, action: str = View, case: Case | None = None, referral: Referral | None = None,
+    detail: str = "",
+) -> AccessLog:
+    """Log one API call of a system (a write, a refused call, or a read of one thing)."""
+    employee = None
+    if referral is not None and case is None:
+        case, employee = referral_subject(referral)
+    return access_record(user=None, actor_system=system, action=action, purpose=purpose, case=case,
+                         employee=employee, referral=referral, detail=detail)
+
+
+def cases_for_system() -> QuerySet[Case]:
+    """What the municipality's own systems may list: every case (their scope was checked by the token)."""
+    return Case.objects.select_related("employee", "employer", "team", "consultant")
+
+
+def system_reads_cases(*, system: str, purpose: str, cases, detail: str,
+                       action: str = AccessLog.Action.EXPORT) -> None:
+    """Log a system's read of a page of cases: one row per case (the citizen's insight finds it), or
+    one row without a case when the page is empty (every call is logged)."""
+    unique = list({case.pk: case for case in cases}.values())
+    if unique:
+        access_record_many(actor_system=system, action=action, purpose=purpose, cases=unique, detail=detail)
+    else:
+        system_read_record(system=system, purpose=purpose, action=action, detail=detail)
+
+
+def case_for_system(*, system: str, reference: str, purpose: str, detail: str = "") -> Case:
+    """One case for a system (404 if there is none), with the read logged."""
+    try:
+        case = cases_for_system().get(reference=reference)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    system_read_record(system=system, purpose=purpose, case=case, detail=detail or case.reference)
+    return case

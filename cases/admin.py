@@ -8,12 +8,15 @@ Configuration (teams, deadline policies, closed days, consultant profiles, the r
 roundtable the step model and the offer catalogue) stays editable.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .access import PURPOSE_ADMINISTRATION, read_record
 from .models import (
     AccessLog,
+    ApiToken,
     Case,
     CaseEvent,
     ClosedDay,
@@ -177,10 +180,10 @@ class JournalEntryAdmin(CaseFileAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(CaseFileAdmin):
-    list_display = ["at", "user", "action", "case", "purpose", "detail"]
+    list_display = ["at", "user", "actor_system", "action", "case", "purpose", "detail"]
     list_filter = ["action"]
     date_hierarchy = "at"
-    search_fields = ["case__reference", "user__username"]
+    search_fields = ["case__reference", "user__username", "actor_system"]
 
 
 @admin.register(DeadlinePolicy)
@@ -335,6 +338,53 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return super().has_add_permission(request) and not Organisation.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ApiTokenForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(label=_("Scopes"), choices=ApiToken.Scope.choices, required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "scopes", "rate_limit_per_minute"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Configuration: one token per sending system. Only the hash is stored; the token itself is shown
+    once, in the message after saving a new one. A token is revoked (kept, refused from then on), never
+    deleted, so the access log's system names stay explained."""
+
+    form = ApiTokenForm
+    list_display = ["name", "key_prefix", "scope_list", "rate_limit_per_minute", "created_at", "last_used_at",
+                    "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    readonly_fields = ["key_prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.display(description=_("Scopes"))
+    def scope_list(self, obj) -> str:
+        return ", ".join(obj.scopes or [])
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            plaintext = obj.set_new_key()
+            super().save_model(request, obj, form, change)
+            messages.warning(request, gettext(
+                "The token for %(name)s is %(token)s. Copy it now: it is shown only this once "
+                "(only a hash of it is stored).") % {"name": obj.name, "token": plaintext})
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            token.revoke()
+        self.message_user(request, gettext("The selected tokens are revoked."))
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

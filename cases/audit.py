@@ -52,9 +52,13 @@ class AccessLog(models.Model):
         DOWNLOAD = "download", _("downloaded a document")
         WRITE = "write", _("changed")
         INSIGHT_EXPORT = "insight_export", _("exported an access log for insight")
+        REFUSED = "refused", _("call refused")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # A call through the API: the sending system's name (its token's name), kept as text so the row
+    # still names the system after the token is revoked or renamed. Empty for a person's read.
+    actor_system = models.CharField(_("system"), max_length=100, blank=True, default="")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     purpose = models.CharField(_("purpose"), max_length=200)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="access_logs")
@@ -77,7 +81,7 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["employee", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user or self.actor_system} {self.action}"
 
 
 def mask_cpr_like(text: str) -> str:
@@ -95,7 +99,8 @@ def event_record(*, case, actor, kind: str, summary: str, at: datetime | None = 
 
 
 def access_record(
-    *, user, action: str, purpose: str, case=None, employee=None, referral=None, detail: str = ""
+    *, user, action: str, purpose: str, case=None, employee=None, referral=None, detail: str = "",
+    actor_system: str = "",
 ) -> AccessLog:
     """Log a read, search, export or download with its purpose.
 
@@ -107,6 +112,7 @@ def access_record(
         employee = case.employee
     return AccessLog.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
+        actor_system=actor_system[:100],
         action=action,
         purpose=mask_cpr_like(str(purpose))[:200],  # a typed purpose may hold a CPR too
         case=case,
@@ -114,3 +120,16 @@ def access_record(
         referral=referral,
         detail=mask_cpr_like(detail)[:300],
     )
+
+
+def access_record_many(*, actor_system: str, action: str, purpose: str, cases, detail: str = "") -> list[AccessLog]:
+    """One row per case read by a system in one call (an API list): each citizen's insight export then
+    names the system, the time and the purpose. One insert, whatever the number of cases."""
+    if not purpose or not str(purpose).strip():
+        raise ValueError("Every access log row needs a purpose.")
+    purpose, detail = mask_cpr_like(str(purpose))[:200], mask_cpr_like(detail)[:300]
+    return AccessLog.objects.bulk_create([
+        AccessLog(actor_system=actor_system[:100], action=action, purpose=purpose, case=case,
+                  employee_id=case.employee_id, detail=detail)
+        for case in cases
+    ])

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from . import services
+from .api.demo import seed_api_tokens
 from .dashboard.demo import DASHBOARD_DEMO_STEPS
 from .demo_fasttrack import seed_referrals
 from .gp.demo import GP_DEMO_STEPS
@@ -229,3 +230,6 @@ def demo_date(days_ago: int) -> date:
 def demo_time(days_ahead: int, hour: int) -> datetime:
     day = timezone.localdate() + timedelta(days=days_ahead)
     return timezone.make_aware(datetime(day.year, day.month, day.day, hour, 0))
+
+# The API: a demo HR system's token and a reporting token (fixed strings in demo mode only).
+DEMO_STEPS.append(seed_api_tokens)

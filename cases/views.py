@@ -408,7 +408,8 @@ def _insight_csv(entries) -> HttpResponse:
         writer.writerow([
             timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"), row.case.reference if row.case else "",
             row.get_action_display(), row.purpose,
-            (user.get_full_name() or user.username) if user else _("the system"), role_label(user), row.detail,
+            (user.get_full_name() or user.username) if user else (row.actor_system or _("the system")),
+            role_label(user), row.detail,
         ])
     return response
 

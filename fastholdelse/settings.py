@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "ninja",  # the API's Swagger UI from its own static files (no CDN, no inline script)
     "cases",
     "roundtable",
     "fastholdelse.apps.ProjectConfig",

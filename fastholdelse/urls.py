@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from .api import api
 from .views import accessibility_statement, favicon, healthz
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),  # the systems around: see fastholdelse/api.py
     path("", include("cases.fasttrack.urls")),  # before sager/: "sager/fast-track/" is not a case reference
     path("", include("cases.managers.urls")),  # the managers' public tools under /for-ledere/
     path("", include("cases.channel.urls")),  # before sager/: "sager/<ref>/kontakt/" and the citizen's page

@@ -39,16 +39,24 @@ def _local_count(key: str, *, add: int = 0) -> int:
         return _local_counts[key]
 
 
-def _key(request, now: float, scope: str = "fasttrack") -> tuple[str, int]:
+def _key(request, now: float, scope: str = "fasttrack", client: str | None = None) -> tuple[str, int]:
     window = int(now // RATE_WINDOW)
     remaining = int((window + 1) * RATE_WINDOW - now) + 1
-    return f"{scope}:rate:{client_ip(request)}:{window}", remaining
+    return f"{scope}:rate:{client or client_ip(request)}:{window}", remaining
 
 
-def limit_reached(request, *, now: float | None = None, scope: str = "fasttrack", limit: int | None = None) -> bool:
-    """True when this address has already had its referrals (or its `limit` in `scope`) in the current window."""
+def seconds_left(*, now: float | None = None) -> int:
+    """Until the current window ends (the Retry-After of a refused referral)."""
+    now = time.time() if now is None else now
+    return _key(None, now, client="-")[1]
+
+
+def limit_reached(request, *, now: float | None = None, scope: str = "fasttrack", limit: int | None = None,
+                  client: str | None = None) -> bool:
+    """True when this address (or `client`: the API's sending system) has already had its referrals (or its
+    `limit` in `scope`) in the current window."""
     limit = settings.FASTTRACK_RATE_LIMIT if limit is None else limit
-    key, _remaining = _key(request, time.time() if now is None else now, scope)
+    key, _remaining = _key(request, time.time() if now is None else now, scope, client)
     try:
         return int(cache.get(key) or 0) >= limit
     except Exception:
@@ -56,9 +64,9 @@ def limit_reached(request, *, now: float | None = None, scope: str = "fasttrack"
         return _local_count(key) >= limit
 
 
-def count_accepted(request, *, now: float | None = None, scope: str = "fasttrack") -> None:
-    """Count one stored referral (or one use in `scope`) for this address in the current window."""
-    key, remaining = _key(request, time.time() if now is None else now, scope)
+def count_accepted(request, *, now: float | None = None, scope: str = "fasttrack", client: str | None = None) -> None:
+    """Count one stored referral (or one use in `scope`) for this address (or `client`) in the current window."""
+    key, remaining = _key(request, time.time() if now is None else now, scope, client)
     try:
         if not cache.add(key, 1, remaining):
             try:

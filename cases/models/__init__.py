@@ -1,6 +1,7 @@
 """The case file. One module per concept; import every model here so Django finds it."""
 
 from ..audit import AccessLog, CaseEvent
+from .api import ApiToken
 from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
@@ -16,6 +17,7 @@ from .screening import Question, Questionnaire, ScreeningAnswer
 
 __all__ = [
     "AccessLog",
+    "ApiToken",
     "Case",
     "CaseEvent",
     "ClosedDay",

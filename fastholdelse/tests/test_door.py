@@ -117,6 +117,17 @@ READS = {
     "gp:request_new": lambda w: (case_url("gp:request_new", w), "case"),
 }
 
+# The API (fastholdelse/api.py): a system's bearer token instead of a login. Each GET writes rows with the
+# system as the actor and no user, one per case read (name -> url); the POST is logged as a write
+# (fastholdelse/tests/test_api.py).
+API_READS = {
+    "api:cases_list": lambda w: reverse("api:cases_list"),
+    "api:case_detail": lambda w: reverse("api:case_detail", args=[w.case.reference]),
+    "api:deadlines_list": lambda w: reverse("api:deadlines_list"),
+    "api:meetings_list": lambda w: reverse("api:meetings_list"),
+}
+API_WRITES = {"api:referral_create": "a system's referral: one write row with the system (test_api.py)"}
+
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
 RERENDERS = {
     "cases:edit": lambda w: (case_url("cases:edit", w), {"source": "nonsense"}, "case"),
@@ -211,6 +222,11 @@ NOT_READS = {
     "gp:meeting_new": "a new GP meeting: shows only what the user typed (the batch is read on gp:meeting)",
     "gp:request_answer": "POST that redirects",
     "roundtable:offer_started": "POST that redirects", "roundtable:offer_withdraw": "POST that redirects",
+
+    "api:openapi-json": "the API's OpenAPI document, no data", "api:openapi-view": "the API's Swagger UI, no data",
+    "api:api-root": "the prefix of the API's paths (django-ninja), no data",
+    "api:not_found": "any other address under /api/v1/: a 404 problem, no data",
+    "api:root": "/api/v1/ itself: a 404 problem, no data",
 }
 
 
@@ -227,12 +243,30 @@ def _gp_meeting(w):
 
 def test_every_url_is_accounted_for():
     """A new view must be placed: a read (GET), a re-render (refused POST) or not case data, with a reason."""
-    known = set(READS) | set(RERENDERS) | set(NOT_READS)
+    known = set(READS) | set(RERENDERS) | set(NOT_READS) | set(API_READS) | set(API_WRITES)
     missing = sorted(url_names() - known)
     stale = sorted(known - url_names())
     assert not missing, f"URLs not classified for the access log (add them to READS/RERENDERS/NOT_READS): {missing}"
     assert not stale, f"classified URLs that no longer exist: {stale}"
     assert not set(READS) & set(NOT_READS) and not set(RERENDERS) & set(NOT_READS)
+
+
+@pytest.mark.parametrize("name", sorted(API_READS))
+def test_each_api_read_is_logged_with_the_system_as_actor(client, world, name):
+    from cases.access import PURPOSE_REPORTING
+    from cases.models import ApiToken
+
+    _token, key = ApiToken.issue(name="Kommunens BI", scopes=[ApiToken.Scope.REPORTING_READ])
+    before = AccessLog.objects.count()
+    response = client.get(API_READS[name](world), HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200, response.content
+    rows = list(AccessLog.objects.order_by("id")[before:])
+    assert rows and all((r.actor_system, r.user, r.purpose) == ("Kommunens BI", None, PURPOSE_REPORTING) for r in rows)
+    assert w_case_in(rows, world)
+
+
+def w_case_in(rows, w) -> bool:
+    return any(r.case == w.case and r.employee == w.case.employee for r in rows)
 
 
 def _check_row(rows, subject, w):

@@ -29,6 +29,8 @@ CONFIGURATION = {
     "cases.gppractice",
     # Come-back: the screening questionnaire (questions, weights, threshold).
     "cases.questionnaire",
+    # The API: tokens per sending system (hash only, scopes, rate limit, revocation).
+    "cases.apitoken",
 }
 
 # The system's own job records: no case data, read-only.
