@@ -1,6 +1,15 @@
 """The case file. One module per concept; import every model here so Django finds it."""
 
 from ..audit import AccessLog, CaseEvent
+from .absence import (
+    AbsenceAlert,
+    AbsenceAlertRule,
+    AbsenceImport,
+    AbsenceSettings,
+    AbsenceSource,
+    AbsenceSpell,
+    EmploymentNumber,
+)
 from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
@@ -12,6 +21,13 @@ from .retention import RetentionRun
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
 
 __all__ = [
+    "AbsenceAlert",
+    "AbsenceAlertRule",
+    "AbsenceImport",
+    "AbsenceSettings",
+    "AbsenceSource",
+    "AbsenceSpell",
+    "EmploymentNumber",
     "AccessLog",
     "Case",
     "CaseEvent",

@@ -15,6 +15,7 @@ class Case(models.Model):
         CASEWORKER = "caseworker", _("caseworker")
         EMPLOYER_CONTACT = "employer_contact", _("employer contact")
         CITIZEN = "citizen", _("citizen")
+        ABSENCE_ALERT = "absence_alert", _("absence alert")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

@@ -26,6 +26,7 @@ class DeadlinePolicy(models.Model):
         AGREEMENT_ITEM = "agreement_item", _("agreement item")
         WISHED_ROUNDTABLE = "wished_roundtable", _("roundtable at the employer's wish")
         FOLLOW_UP_TASK = "follow_up_task", _("follow-up task (huskelapp)")
+        REASSESSMENT = "reassessment", _("reassessment by the end of week 22")
 
     class Start(models.TextChoices):
         FIRST_CONTACT = "first_contact", _("first contact / referral received")

@@ -18,10 +18,12 @@ CASE_FILE = {
     "cases.case", "cases.employee", "cases.employer", "cases.journalentry", "cases.deadline", "cases.caseevent",
     "cases.accesslog", "cases.referral", "cases.phonecall", "cases.notification", "cases.outboxmessage",
     "cases.shiftswap", "roundtable.meeting", "roundtable.minutesversion",
+    "cases.absencespell", "cases.absencealert", "cases.absenceimport", "cases.employmentnumber",
 }
 CONFIGURATION = {
     "cases.team", "cases.deadlinepolicy", "cases.closedday", "cases.consultantprofile", "cases.dutyshift",
     "roundtable.step", "roundtable.offer", "cases.organisation",
+    "cases.absencesource", "cases.absencealertrule", "cases.absencesettings",
 }
 
 # The system's own job records: no case data, read-only.
