@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("roundtable.urls")),
     path("overblik/", include("cases.dashboard.urls")),
     path("telefon/", include("cases.phone.urls")),
+    path("fravaer/", include("cases.absence.urls")),
 ]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cases.access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT
 from cases.models import AccessLog, Deadline, Employee, PhoneCall, Referral
@@ -69,6 +70,26 @@ def world():
     return World()
 
 
+def _absence_alert(w):
+    """An absence alert in the world's team queue (early detection), for the case's employee."""
+    from cases.absence.alerts import alerts_evaluate
+    from cases.models import AbsenceSource, AbsenceSpell
+
+    source = AbsenceSource.objects.get_or_create(code="loen", defaults={"name": "Løn", "team": w.team})[0]
+    AbsenceSpell.objects.get_or_create(employee=w.case.employee, employer=w.case.employer,
+                                       first_day=timezone.localdate() - timedelta(days=9), defaults={"source": source})
+    alerts_evaluate(employee_ids=[w.case.employee_id])
+    return w.case.employee.absence_alerts.get()
+
+
+def _absence_import(w):
+    from cases.absence.ingest import spells_ingest
+    from cases.models import AbsenceSource
+
+    source = AbsenceSource.objects.get_or_create(code="loen", defaults={"name": "Løn", "team": w.team})[0]
+    return spells_ingest(rows=[], source=source, actor=w.user).record
+
+
 def case_url(name, w, *args):
     return reverse(name, args=[w.case.reference, *args])
 
@@ -91,6 +112,9 @@ READS = {
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), None),
     "channel:contact": lambda w: (case_url("channel:contact", w), "case"),
     "mywork:index": lambda w: (reverse("mywork:index"), None),
+    "absence:queue": lambda w: (reverse("absence:queue"), None),
+    "absence:alert": lambda w: (reverse("absence:alert", args=[_absence_alert(w).pk]), None),
+    "absence:import_detail": lambda w: (reverse("absence:import_detail", args=[_absence_import(w).pk]), None),
 }
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
@@ -119,6 +143,7 @@ RERENDERS = {
     "phone:calls": lambda w: (reverse("phone:calls") + f"?team={w.team.pk}", {"summary": ""}, None),
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), {"cpr": "12345"}, None),
     "channel:verify": lambda w: (case_url("channel:verify", w), {"kind": ""}, "case"),
+    "absence:alert": lambda w: (reverse("absence:alert", args=[_absence_alert(w).pk]), {"reason": ""}, None),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.
@@ -159,6 +184,9 @@ NOT_READS = {
     "dashboard:results": "aggregated figures", "dashboard:reassign": "bulk reassign: names and references only",
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",
+    "absence:upload": "the upload form; the preview of an uploaded file is logged as a read and the import as a "
+                      "write, both with the purpose fraværsregistrering (cases/tests/test_absence_views.py)",
+    "absence:alert_open_case": "POST that redirects (the new case's timeline records it)",
 }
 
 
