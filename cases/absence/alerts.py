@@ -31,12 +31,16 @@ from ..models import (
     AbsenceSpell,
     Case,
     ContactPerson,
+    Employee,
+    Employer,
     Team,
 )
-from ..notifications import outbox_enqueue
+from ..notifications import outbox_enqueue_many, outbox_message
 from ..services import ContactData, EmployeeData, EmployerData, case_open
 from .periods import Spell
 from .rules import rule_hits
+
+CHUNK = 2000  # employees per evaluation step: a few queries and one commit each
 
 
 def rule_sentence(rule: AbsenceAlertRule) -> str:
@@ -72,10 +76,20 @@ def alerts_evaluate(*, employee_ids: Iterable[int] | None = None, today: date | 
                         .values_list("employee_id", flat=True).distinct())
     ids = sorted(set(employee_ids))
     raised: list[AbsenceAlert] = []
-    for start in range(0, len(ids), 500):
-        raised += _evaluate_chunk(ids[start:start + 500], rules=rules, settings=settings, team=team, today=today,
+    for start in range(0, len(ids), CHUNK):
+        raised += _evaluate_chunk(ids[start:start + CHUNK], rules=rules, settings=settings, team=team, today=today,
                                   oldest=oldest)
     return raised
+
+
+@dataclass
+class _Candidate:
+    rule: AbsenceAlertRule
+    employee_id: int
+    employer_id: int
+    team_id: int
+    hit: object
+    spell_ids: list[int]
 
 
 def _evaluate_chunk(ids, *, rules, settings, team, today, oldest) -> list[AbsenceAlert]:
@@ -85,7 +99,7 @@ def _evaluate_chunk(ids, *, rules, settings, team, today, oldest) -> list[Absenc
     for pk, employee, employer, first, last, source_team, updated in rows:
         spells[employee].append((pk, employer, Spell(first, last), source_team, updated))
     existing = set(AbsenceAlert.objects.filter(employee_id__in=ids).values_list("rule_id", "employee_id", "key_day"))
-    raised = []
+    candidates: list[_Candidate] = []
     for employee, items in spells.items():
         plain = [spell for _pk, _e, spell, _t, _u in items]
         for rule in rules:
@@ -99,24 +113,64 @@ def _evaluate_chunk(ids, *, rules, settings, team, today, oldest) -> list[Absenc
                 alert_team = latest[3] or (team.pk if team else None)
                 if alert_team is None:
                     continue  # no team to queue it for: raised once a team exists
-                alert = _raise(rule=rule, employee_id=employee, employer_id=latest[1], team_id=alert_team, hit=hit,
-                               spell_ids=[item[0] for item in involved])
-                if alert is not None:
-                    raised.append(alert)
-    return raised
-
-
-def _raise(*, rule, employee_id, employer_id, team_id, hit, spell_ids) -> AbsenceAlert | None:
-    contact = (ContactPerson.objects.filter(employer_id=employer_id).exclude(email="").order_by("name", "pk").first())
+                candidates.append(_Candidate(rule, employee, latest[1], alert_team, hit, [item[0] for item in involved]))
+    if not candidates:
+        return []
     try:
         with transaction.atomic():
-            alert = AbsenceAlert.objects.create(
-                rule=rule, employee_id=employee_id, employer_id=employer_id, contact=contact, team_id=team_id,
-                key_day=hit.key, triggered_on=hit.triggered_on, raised_at=timezone.now(),
-                rule_text=rule_sentence(rule)[:200])
-            alert.spells.set(spell_ids)
-            alert_mail_enqueue(alert)
-    except IntegrityError:  # a concurrent evaluation raised it first
+            return _raise_many(candidates)
+    except IntegrityError:  # a concurrent evaluation raised some of them first: one by one
+        return [alert for candidate in candidates if (alert := _raise_one(candidate)) is not None]
+
+
+def _contacts(employer_ids) -> dict[int, ContactPerson]:
+    """The manager each workplace's alert goes to: its first contact person with an e-mail."""
+    found: dict[int, ContactPerson] = {}
+    for contact in ContactPerson.objects.filter(employer_id__in=set(employer_ids)).exclude(email="").order_by(
+            "employer_id", "name", "pk"):
+        found.setdefault(contact.employer_id, contact)
+    return found
+
+
+def _build(candidate: _Candidate, contact: ContactPerson | None, now, sentences: dict | None = None) -> AbsenceAlert:
+    sentences = {} if sentences is None else sentences
+    if candidate.rule.pk not in sentences:
+        sentences[candidate.rule.pk] = rule_sentence(candidate.rule)[:200]
+    return AbsenceAlert(
+        rule=candidate.rule, employee_id=candidate.employee_id, employer_id=candidate.employer_id, contact=contact,
+        team_id=candidate.team_id, key_day=candidate.hit.key, triggered_on=candidate.hit.triggered_on, raised_at=now,
+        rule_text=sentences[candidate.rule.pk])
+
+
+def _raise_many(candidates: list[_Candidate]) -> list[AbsenceAlert]:
+    """A chunk's alerts, their spells and their mails in a handful of queries."""
+    now = timezone.now()
+    contacts = _contacts(c.employer_id for c in candidates)
+    sentences: dict = {}
+    alerts = AbsenceAlert.objects.bulk_create([_build(c, contacts.get(c.employer_id), now, sentences)
+                                               for c in candidates])
+    if any(alert.pk is None for alert in alerts):  # a database that returns no ids: read them back
+        keys = {(a.rule_id, a.employee_id, a.key_day): a for a in alerts}
+        for pk, rule, employee, key in AbsenceAlert.objects.filter(
+                employee_id__in={a.employee_id for a in alerts}, raised_at=now).values_list(
+                "pk", "rule_id", "employee_id", "key_day"):
+            if (rule, employee, key) in keys:
+                keys[(rule, employee, key)].pk = pk
+    Through = AbsenceAlert.spells.through
+    Through.objects.bulk_create([Through(absencealert_id=alert.pk, absencespell_id=spell)
+                                 for alert, c in zip(alerts, candidates) for spell in c.spell_ids])
+    _mails_enqueue(alerts)
+    return alerts
+
+
+def _raise_one(candidate: _Candidate) -> AbsenceAlert | None:
+    try:
+        with transaction.atomic():
+            alert = _build(candidate, _contacts([candidate.employer_id]).get(candidate.employer_id), timezone.now())
+            alert.save()
+            alert.spells.set(candidate.spell_ids)
+            _mails_enqueue([alert])
+    except IntegrityError:
         return None
     return alert
 
@@ -139,22 +193,34 @@ class ManagerAlertMail:
     job_centre: str
 
 
-def manager_mail_facts(alert: AbsenceAlert) -> ManagerAlertMail:
-    who = sender()
+def manager_mail_facts(alert: AbsenceAlert, *, who=None, employee_name: str | None = None,
+                       employer_name: str | None = None) -> ManagerAlertMail:
+    who = who or sender()
     return ManagerAlertMail(
-        manager_name=alert.contact.name if alert.contact else "", employee_name=alert.employee.name,
-        employer_name=alert.employer.name, rule=alert.rule_text, team_phone=who.phone, team_email=who.email,
-        job_centre=who.name)
+        manager_name=alert.contact.name if alert.contact else "",
+        employee_name=alert.employee.name if employee_name is None else employee_name,
+        employer_name=alert.employer.name if employer_name is None else employer_name,
+        rule=alert.rule_text, team_phone=who.phone, team_email=who.email, job_centre=who.name)
 
 
-def alert_mail_enqueue(alert: AbsenceAlert) -> None:
-    if alert.contact is None or not alert.contact.email:
+def _mails_enqueue(alerts: list[AbsenceAlert]) -> None:
+    """The managers' mails, through the outbox (one insert; the dedup key is the alert: never twice)."""
+    alerts = [alert for alert in alerts if alert.contact is not None and alert.contact.email]
+    if not alerts:
         return
-    facts = manager_mail_facts(alert)
+    who = sender()
+    employees = dict(Employee.objects.filter(pk__in={a.employee_id for a in alerts}).values_list("pk", "name"))
+    employers = dict(Employer.objects.filter(pk__in={a.employer_id for a in alerts}).values_list("pk", "name"))
+    messages = []
     with override("da"):
-        subject = _("Time to act: %(name)s %(rule)s") % {"name": facts.employee_name, "rule": facts.rule}
-        text = render_to_string("cases/absence/mail/manager_alert.txt", {"m": facts})
-    outbox_enqueue(to=alert.contact.email, subject=subject, text=text, dedup_key=f"absence-alert:{alert.pk}:manager")
+        for alert in alerts:
+            facts = manager_mail_facts(alert, who=who, employee_name=employees[alert.employee_id],
+                                       employer_name=employers[alert.employer_id])
+            subject = _("Time to act: %(name)s %(rule)s") % {"name": facts.employee_name, "rule": facts.rule}
+            text = render_to_string("cases/absence/mail/manager_alert.txt", {"m": facts})
+            messages.append(outbox_message(to=alert.contact.email, subject=subject, text=text,
+                                           dedup_key=f"absence-alert:{alert.pk}:manager"))
+    outbox_enqueue_many(messages)
 
 
 # --- the consultant's decision ----------------------------------------------------------------------

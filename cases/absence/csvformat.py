@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
@@ -39,11 +40,29 @@ def _columns(source: AbsenceSource) -> dict[str, str]:
     return {field: column.strip() for field, column in mapping.items() if column.strip()}
 
 
+# Common formats parsed without strptime (which dominates a large file's profile); the same date string
+# repeats across lines, so parsed days are cached too.
+_FAST = {"%d-%m-%Y": ("-", (2, 1, 0)), "%d.%m.%Y": (".", (2, 1, 0)), "%d/%m/%Y": ("/", (2, 1, 0)),
+         "%Y-%m-%d": ("-", (0, 1, 2))}
+
+
+@lru_cache(maxsize=4096)
+def _parse_day_cached(value: str, fmt: str) -> date:
+    fast = _FAST.get(fmt)
+    if fast is not None:
+        parts = value.split(fast[0])
+        if len(parts) == 3 and all(part.isdigit() for part in parts):
+            year, month, day = (int(parts[i]) for i in fast[1])
+            if year >= 1000:
+                return date(year, month, day)  # ValueError for 31/02, as strptime
+    return datetime.strptime(value, fmt).date()
+
+
 def _parse_day(value: str, fmt: str) -> date | None:
     value = value.strip()
     if not value:
         return None
-    return datetime.strptime(value, fmt).date()
+    return _parse_day_cached(value, fmt)
 
 
 def _text(stream: BinaryIO, source: AbsenceSource) -> io.TextIOWrapper:
@@ -85,10 +104,11 @@ def _row(values: list[str], index: dict[str, int], date_format: str, line: int) 
         return values[index[field]].strip() if field in index else ""
 
     days = {}
-    for field, label in (("first_day", _("first day")), ("last_day", _("last day"))):
+    for field in ("first_day", "last_day"):
         try:
             days[field] = _parse_day(get(field), date_format)
         except ValueError:
+            label = _("first day") if field == "first_day" else _("last day")
             example = date(2026, 1, 31).strftime(date_format)
             return RowError(line, _("The %(field)s \"%(value)s\" is not a date in the format %(example)s.") % {
                 "field": label, "value": get(field)[:20], "example": example})

@@ -16,7 +16,7 @@ from datetime import date
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -27,11 +27,11 @@ from ..models import AbsenceImport, AbsenceSource, AbsenceSpell, Employee, Emplo
 from ..models.people import fold
 
 PURPOSE_ABSENCE = "fraværsregistrering"
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 MAX_STORED_ERRORS = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SpellInput:
     """One reported spell. `cpr` or `employment_number` names the person (a number is resolved through
     the employer's mapping table; with both, the mapping is learnt). `last_day` None: still ongoing."""
@@ -102,7 +102,7 @@ def spell_input_from_mapping(data: dict, *, line: int | None = None) -> SpellInp
 # --- one batch ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Clean:
     line: int | None
     cvr: str
@@ -114,21 +114,32 @@ class _Clean:
     last_day: date | None
 
 
-def _validate(row: SpellInput, today: date) -> _Clean | RowError:
-    try:
-        cvr = validate_cvr(row.cvr)
-    except ValidationError as error:
-        return _error(row.line, _("CVR: %(error)s") % {"error": error.messages[0]})
-    try:
-        p_number = validate_p_number(row.p_number)
-    except ValidationError as error:
-        return _error(row.line, _("P-number: %(error)s") % {"error": error.messages[0]})
+def _checked(validator, value: str, label: str, cache: dict) -> tuple[str, str]:
+    """(digits, "") or ("", Danish message); a file repeats the same numbers, so results are cached per import."""
+    found = cache.get(value)
+    if found is None:
+        if len(cache) > 200_000:  # a very large file: keep memory flat
+            cache.clear()
+        try:
+            found = (validator(value), "")
+        except ValidationError as error:
+            found = ("", _("%(label)s: %(error)s") % {"label": label, "error": error.messages[0]})
+        cache[value] = found
+    return found
+
+
+def _validate(row: SpellInput, today: date, cache: dict) -> _Clean | RowError:
+    cvr, problem = _checked(validate_cvr, row.cvr, "CVR", cache.setdefault("cvr", {}))
+    if problem:
+        return _error(row.line, problem)
+    p_number, problem = _checked(validate_p_number, row.p_number, _("P-number"), cache.setdefault("p", {}))
+    if problem:
+        return _error(row.line, problem)
     cpr = ""
     if row.cpr.strip():
-        try:
-            cpr = validate_cpr(row.cpr)
-        except ValidationError as error:
-            return _error(row.line, _("CPR: %(error)s") % {"error": error.messages[0]})
+        cpr, problem = _checked(validate_cpr, row.cpr, "CPR", cache.setdefault("cpr", {}))
+        if problem:
+            return _error(row.line, problem)
     number = row.employment_number.strip()
     if not cpr and not number:
         return _error(row.line, _("The employee is missing: give a CPR number or an employment number."))
@@ -145,6 +156,7 @@ class _Resolver:
     def __init__(self, *, dry_run: bool):
         self.dry_run = dry_run
         self.employers: dict[tuple[str, str], int | None] = {}
+        self.checked: dict[str, dict] = {}  # validated CVR / P / CPR values of this import
 
     def employer_ids(self, rows: list[_Clean]) -> None:
         wanted = {r.cvr for r in rows} - {cvr for cvr, _p in self.employers}
@@ -171,9 +183,10 @@ class _Resolver:
         known = dict(Employee.objects.filter(cpr__in=cprs).values_list("cpr", "pk")) if cprs else {}
         missing = {r.cpr: r.name for r in rows if r.cpr and r.cpr not in known}
         if missing and not self.dry_run:
-            Employee.objects.bulk_create(
-                [Employee(cpr=cpr, name=name or _("name unknown"), name_folded=fold(name or _("name unknown")))
-                 for cpr, name in missing.items()], ignore_conflicts=True)
+            unknown = _("name unknown")
+            people = [(cpr, name or unknown, fold(name or unknown), "", "", "") for cpr, name in missing.items()]
+            bulk_upsert(Employee, ["cpr", "name", "name_folded", "phone", "email", "job_title"], people,
+                        unique=["cpr"])
             known.update(Employee.objects.filter(cpr__in=list(missing)).values_list("cpr", "pk"))
         numbered = [(employer_of[i], r.number) for i, r in enumerate(rows) if r.number and i in employer_of]
         numbers: dict[tuple[int, str], int] = {}
@@ -203,7 +216,7 @@ def _ingest_batch(batch: list[SpellInput | RowError], *, source: AbsenceSource, 
     clean: list[_Clean] = []
     for row in batch:
         result.lines += 1
-        checked = row if isinstance(row, RowError) else _validate(row, today)
+        checked = row if isinstance(row, RowError) else _validate(row, today, resolver.checked)
         if isinstance(checked, RowError):
             _fail(result, checked)
         else:
@@ -246,6 +259,8 @@ def _ingest_batch(batch: list[SpellInput | RowError], *, source: AbsenceSource, 
         ).values_list("employee_id", "employer_id", "first_day", "last_day")
         existing = {(e, r, f): last for e, r, f, last in rows}
     write = []
+    now = timezone.now()
+    import_id = record.pk if record is not None else None
     for key, row in spells.items():
         if key[0] == "new" or key not in existing:
             result.created += 1
@@ -256,13 +271,41 @@ def _ingest_batch(batch: list[SpellInput | RowError], *, source: AbsenceSource, 
             continue
         if key[0] != "new":
             result.employee_ids.add(key[0])
-            write.append(AbsenceSpell(employee_id=key[0], employer_id=key[1], first_day=row.first_day,
-                                      last_day=row.last_day, source=source, last_import=record))
+            write.append((key[0], key[1], row.first_day, row.last_day, source.pk, import_id, now, now))
     if write and record is not None:
-        AbsenceSpell.objects.bulk_create(
-            write, update_conflicts=True, unique_fields=["employee", "employer", "first_day"],
-            update_fields=["last_day", "source", "last_import", "updated_at"],
-        )
+        bulk_upsert(AbsenceSpell, SPELL_COLUMNS, write, unique=["employee_id", "employer_id", "first_day"],
+                    update=["last_day", "source_id", "last_import_id", "updated_at"])
+
+
+SPELL_COLUMNS = ["employee_id", "employer_id", "first_day", "last_day", "source_id", "last_import_id", "created_at",
+                 "updated_at"]
+
+
+def bulk_upsert(model, columns: list[str], rows: list[tuple], *, unique: list[str], update: list[str] = ()) -> None:
+    """INSERT ... ON CONFLICT (unique) DO UPDATE (or DO NOTHING) for many rows in one statement.
+
+    On PostgreSQL the rows go through psycopg2's execute_values (the ORM's bulk_create spends most of a
+    large import building model instances and compiling SQL); elsewhere through bulk_create with
+    update_conflicts / ignore_conflicts on the same unique constraint, with the same effect."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        from psycopg2.extras import execute_values
+
+        table = model._meta.db_table
+        names = ", ".join(f'"{c}"' for c in columns)
+        conflict = ", ".join(f'"{c}"' for c in unique)
+        action = ("DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in update)) if update else "DO NOTHING"
+        with connection.cursor() as cursor:
+            execute_values(cursor.cursor, f'INSERT INTO "{table}" ({names}) VALUES %s ON CONFLICT ({conflict}) {action}',
+                           rows, page_size=1000)
+        return
+    objects = [model(**dict(zip(columns, row))) for row in rows]
+    if update:
+        model.objects.bulk_create(objects, update_conflicts=True, unique_fields=[c.removesuffix("_id") for c in unique],
+                                  update_fields=[c.removesuffix("_id") for c in update])
+    else:
+        model.objects.bulk_create(objects, ignore_conflicts=True)
 
 
 def _fail(result: IngestResult, error: RowError) -> None:

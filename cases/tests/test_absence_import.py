@@ -217,3 +217,21 @@ def test_an_alert_closed_with_a_reason(w):
     assert alert.state == "closed" and alert.close_reason == "contacted"
     with pytest.raises(Exception, match="allerede"):
         alerts.alert_close(alert=alert, actor=w.consultant, reason="contacted")
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_bulk_upsert_is_idempotent_and_updates_the_last_day(w):
+    """The PostgreSQL path (execute_values, INSERT ... ON CONFLICT) behaves as the ORM path."""
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    first = today() - 30 * D
+    lines = [csv_line(CPR1, first, None), csv_line(CPR2, first, first + D, name="Mette Nielsen")]
+    assert ingest(w, *lines).created == 2
+    before = sorted(AbsenceSpell.objects.values_list("pk", "last_day", "created_at"))
+    assert (ingest(w, *lines).unchanged, AbsenceSpell.objects.count()) == (2, 2)
+    assert ingest(w, csv_line(CPR1, first, first + 9 * D)).updated == 1
+    after = sorted(AbsenceSpell.objects.values_list("pk", "last_day", "created_at"))
+    assert [(pk, created) for pk, _last, created in after] == [(pk, created) for pk, _last, created in before]
+    assert AbsenceSpell.objects.get(employee__cpr=CPR1).last_day == first + 9 * D
+    assert Employee.objects.get(cpr=CPR2).name == "Mette Nielsen"
