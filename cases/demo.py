@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from . import services
+from .absence.demo import ABSENCE_DEMO_STEPS
 from .dashboard.demo import DASHBOARD_DEMO_STEPS
 from .demo_fasttrack import seed_referrals
 from .models import Case, ConsultantProfile, Organisation, Team
@@ -206,6 +207,7 @@ def seed_organisation(ctx: DemoContext) -> None:
 
 
 DEMO_STEPS.append(seed_organisation)
+DEMO_STEPS += ABSENCE_DEMO_STEPS  # after the organisation: the managers' mails name the job centre
 
 
 def demo_date(days_ago: int) -> date:

@@ -148,3 +148,21 @@ def test_periods_reaching_week_for_lyngbys_screening(w):
     spells_ingest(rows=rows, source=w.source, evaluate=False)
     found = periods_reaching_week(monday, weeks=(5, 7))
     assert [(row.period.first_day, row.week) for row in found] == [(monday - 45 * D, 7), (monday - 35 * D, 6)]
+
+
+def test_the_demo_step_shows_alerts_in_every_state():
+    from types import SimpleNamespace
+
+    from cases.absence.demo import seed_absence
+    from cases.models import AbsenceImport, AbsenceSource
+    from cases.tests.factories import make_team
+
+    team = make_team("Nord")
+    ctx = SimpleNamespace(teams={"Nord": team}, users={"konsulent": make_user("konsulent", team=team)})
+    seed_absence(ctx)
+    states = dict(AbsenceAlert.objects.values_list("employee__name", "state"))
+    assert states == {"Kirsten Bach": "open", "Rasmus Friis": "open", "Nadia Hussein": "case_opened",
+                      "Jonas Vestergaard": "closed"}
+    assert AbsenceSpell.objects.values("employee").distinct().count() == 6
+    assert AbsenceSource.objects.get().col_first_day == "Første fraværsdag"
+    assert AbsenceImport.objects.get().failed == 1
