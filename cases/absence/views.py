@@ -4,12 +4,14 @@ door (`cases.access.read_record`) with their purpose."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from ..access import PURPOSE_CASEWORK, read_record
 from ..models import AbsenceAlert, AbsenceImport, AbsenceSource
+from ..selectors import teams_of
 from ..web import render_read, staff_required
 from . import alerts, csvformat, selectors
 from .forms import CloseForm, UploadForm
@@ -25,10 +28,24 @@ from .ingest import PURPOSE_ABSENCE, spells_ingest
 SESSION_KEY = "absence_upload"
 
 
+STALE_AFTER_S = 24 * 3600
+
+
 def _upload_dir() -> Path:
+    """Previewed files wait here (mode 0600) until imported; a preview never confirmed is deleted after a day."""
     path = Path(settings.VAR_DIR) / "absence_uploads"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _remove_stale_uploads() -> None:
+    cutoff = time.time() - STALE_AFTER_S
+    for old in _upload_dir().glob("*.csv"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except FileNotFoundError:
+            pass
 
 
 def _pending(request) -> tuple[Path, AbsenceSource, str] | None:
@@ -51,6 +68,7 @@ def upload(request):
         return _import(request)
     if request.method == "POST" and form.is_valid():
         source, upload_file = form.cleaned_data["source"], form.cleaned_data["file"]
+        _remove_stale_uploads()
         token = uuid.uuid4()
         path = _upload_dir() / f"{token.hex}.csv"
         with path.open("wb") as out:
@@ -98,7 +116,8 @@ def _import(request):
 
 @staff_required
 def import_detail(request, pk: int):
-    record = get_object_or_404(AbsenceImport.objects.select_related("source", "actor"), pk=pk)
+    visible = AbsenceImport.objects.filter(Q(actor=request.user) | Q(source__team__in=teams_of(request.user)))
+    record = get_object_or_404(visible.select_related("source", "actor"), pk=pk)
     read_record(user=request.user, purpose=PURPOSE_ABSENCE, detail=f"fraværsimport {record.pk}")
     return render(request, "cases/absence/import_detail.html", {"record": record})
 

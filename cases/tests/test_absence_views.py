@@ -166,3 +166,13 @@ def test_the_demo_step_shows_alerts_in_every_state():
     assert AbsenceSpell.objects.values("employee").distinct().count() == 6
     assert AbsenceSource.objects.get().col_first_day == "Første fraværsdag"
     assert AbsenceImport.objects.get().failed == 1
+
+
+def test_an_import_report_is_shown_to_its_team_and_its_author_only(client, w):
+    from cases.tests.factories import make_team
+
+    record = spells_ingest(rows=[], source=w.source, actor=w.consultant).record
+    client.force_login(make_user(team=make_team("Syd")))
+    assert client.get(reverse("absence:import_detail", args=[record.pk])).status_code == 404
+    client.force_login(w.consultant)
+    assert client.get(reverse("absence:import_detail", args=[record.pk])).status_code == 200
