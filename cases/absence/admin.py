@@ -2,6 +2,7 @@
 spells, alerts, imports and employment numbers are case-file data, read-only and logged."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ..admin import CaseFileAdmin
 from ..models import (
@@ -22,7 +23,7 @@ class AbsenceSourceAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "code", "team", "active"]}),
         ("CSV", {"fields": ["delimiter", "encoding", "date_format"]}),
-        ("Kolonner", {"fields": ["col_cvr", "col_p_number", "col_cpr", "col_employment_number", "col_name",
+        (_("Columns"), {"fields": ["col_cvr", "col_p_number", "col_cpr", "col_employment_number", "col_name",
                                  "col_first_day", "col_last_day"]}),
     ]
 
@@ -59,7 +60,7 @@ class AbsenceSpellAdmin(_ByEmployee):
     exclude = ["employee"]
     readonly_fields = ["employee_name"]
 
-    @admin.display(description="medarbejder")
+    @admin.display(description=_("employee"))
     def employee_name(self, obj):
         return f"{obj.employee.name} ({obj.employee.cpr_masked})"
 

@@ -14,16 +14,19 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import PURPOSE_CASEWORK, read_record
-from ..models import AbsenceAlert, AbsenceImport, AbsenceSource
+from ..models import AbsenceAlert, AbsenceImport, AbsenceSettings, AbsenceSource
 from ..selectors import teams_of
 from ..web import render_read, staff_required
 from . import alerts, csvformat, selectors
+from .clocks import spells_of
 from .forms import CloseForm, UploadForm
 from .ingest import PURPOSE_ABSENCE, spells_ingest
+from .periods import period_on, statutory_dates, week_of
 
 SESSION_KEY = "absence_upload"
 
@@ -141,7 +144,13 @@ def _alert_for_change(request, pk: int) -> AbsenceAlert:
 
 
 def _detail_context(alert: AbsenceAlert, form: CloseForm) -> dict:
-    return {"alert": alert, "spells": alert.spells.select_related("source").order_by("first_day"), "form": form}
+    """The alert, its spells, and the sickness period they belong to with its statutory dates."""
+    gap_days = AbsenceSettings.current().gap_days
+    spells = [spell for _pk, spell in spells_of([alert.employee_id]).get(alert.employee_id, [])]
+    period = period_on(spells, alert.triggered_on, gap_days=gap_days)
+    return {"alert": alert, "spells": alert.spells.select_related("source").order_by("first_day"), "form": form,
+            "period": period, "dates": statutory_dates(period.first_day) if period else None,
+            "week": week_of(period.first_day, timezone.localdate()) if period else None}
 
 
 @staff_required

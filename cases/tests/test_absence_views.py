@@ -93,6 +93,11 @@ def test_close_with_a_reason_or_open_a_case_from_the_alert(client, w):
     _alerts(w, 2)
     one, two = AbsenceAlert.objects.order_by("pk")
     client.force_login(w.consultant)
+    page = client.get(reverse("absence:alert", args=[one.pk])).content.decode()
+    first = timezone.localdate() - 9 * D
+    assert "sygeuge 2 i dag" in page and f"{first.day}/{first.month} {first.year}–igangværende" in page
+    week8 = first + (8 * 7 - 1) * D
+    assert f"første opfølgning senest {week8.day}/{week8.month} {week8.year}" in page
     assert client.post(reverse("absence:alert", args=[one.pk]), {"reason": ""}).status_code == 400
     client.post(reverse("absence:alert", args=[one.pk]), {"reason": "contacted", "note": "Talt med Lene"})
     one.refresh_from_db()
