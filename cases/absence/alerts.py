@@ -98,7 +98,7 @@ def _evaluate_chunk(ids, *, rules, settings, team, today, oldest) -> list[Absenc
     spells: dict[int, list] = defaultdict(list)
     for pk, employee, employer, first, last, source_team, updated in rows:
         spells[employee].append((pk, employer, Spell(first, last), source_team, updated))
-    existing = set(AbsenceAlert.objects.filter(employee_id__in=ids).values_list("rule_id", "employee_id", "key_day"))
+    existing = _existing_keys(ids)
     candidates: list[_Candidate] = []
     for employee, items in spells.items():
         plain = [spell for _pk, _e, spell, _t, _u in items]
@@ -121,6 +121,13 @@ def _evaluate_chunk(ids, *, rules, settings, team, today, oldest) -> list[Absenc
             return _raise_many(candidates)
     except IntegrityError:  # a concurrent evaluation raised some of them first: one by one
         return [alert for candidate in candidates if (alert := _raise_one(candidate)) is not None]
+
+
+def _existing_keys(employee_ids) -> set[tuple]:
+    """(rule, employee, key day) of the alerts already raised. Read without a lock: a concurrent evaluation
+    may raise one after this read, which the unique constraint then refuses (see `_evaluate_chunk`)."""
+    return set(AbsenceAlert.objects.filter(employee_id__in=employee_ids).values_list("rule_id", "employee_id",
+                                                                                      "key_day"))
 
 
 def _contacts(employer_ids) -> dict[int, ContactPerson]:

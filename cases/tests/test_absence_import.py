@@ -235,3 +235,28 @@ def test_on_postgresql_the_bulk_upsert_is_idempotent_and_updates_the_last_day(w)
     assert [(pk, created) for pk, _last, created in after] == [(pk, created) for pk, _last, created in before]
     assert AbsenceSpell.objects.get(employee__cpr=CPR1).last_day == first + 9 * D
     assert Employee.objects.get(cpr=CPR2).name == "Mette Nielsen"
+
+
+def test_the_nightly_beat_task_evaluates_and_is_scheduled(w, settings):
+    from cases.absence.tasks import evaluate_absence_alerts
+
+    entry = next(e for e in settings.CELERY_BEAT_SCHEDULE.values()
+                 if e["task"] == "cases.absence.tasks.evaluate_absence_alerts")
+    assert entry["schedule"] is not None
+    ingest(w, csv_line(CPR1, today() - 5 * D, None), evaluate=False)
+    assert evaluate_absence_alerts() == 0  # day 6
+    AbsenceSpell.objects.update(first_day=today() - 6 * D)
+    assert evaluate_absence_alerts() == 1 and evaluate_absence_alerts() == 0
+
+
+def test_a_concurrent_evaluation_that_won_the_race_is_not_raised_or_mailed_twice(w, monkeypatch):
+    """Another worker raised one of the alerts between our read and our insert: the chunk's bulk insert
+    fails on the unique constraint, and the alerts are raised one by one; the one already there is skipped."""
+    ingest(w, csv_line(CPR1, today() - 8 * D, None), csv_line(CPR2, today() - 8 * D, None, name="Mette Nielsen"),
+           evaluate=False)
+    (first,) = alerts.alerts_evaluate(employee_ids=[Employee.objects.get(cpr=CPR1).pk])  # the other worker
+    monkeypatch.setattr(alerts, "_existing_keys", lambda ids: set())  # ...after our read
+    raised = alerts.alerts_evaluate()
+    assert [a.employee.cpr for a in raised] == [CPR2]
+    assert AbsenceAlert.objects.count() == 2
+    assert OutboxMessage.objects.filter(dedup_key__startswith="absence-alert:").count() == 2
