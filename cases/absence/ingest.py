@@ -353,3 +353,21 @@ def spells_ingest(*, rows: Iterable[SpellInput | RowError], source: AbsenceSourc
         cases_follow_spells(employee_ids=result.employee_ids, actor=actor)
         alerts_evaluate(employee_ids=result.employee_ids)
     return result
+
+
+def spells_ingest_mappings(*, items: Iterable[dict], source: AbsenceSource, actor=None,
+                           filename: str = "api") -> IngestResult:
+    """The REST API's entry: `items` are JSON objects (see `spell_input_from_mapping`), numbered from 1 in
+    the errors. Same guarantees as `spells_ingest`."""
+    rows = (spell_input_from_mapping(item if isinstance(item, dict) else {}, line=number)
+            for number, item in enumerate(items, start=1))
+    return spells_ingest(rows=rows, source=source, actor=actor, filename=filename)
+
+
+def ingest_result_as_dict(result: IngestResult) -> dict:
+    """A JSON-ready summary for an API response (the errors carry no CPR)."""
+    return {
+        "import_id": result.record.pk if result.record else None, "lines": result.lines,
+        "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+        "failed": result.failed, "errors": [error.as_dict() for error in result.errors],
+    }

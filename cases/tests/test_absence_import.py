@@ -260,3 +260,19 @@ def test_a_concurrent_evaluation_that_won_the_race_is_not_raised_or_mailed_twice
     assert [a.employee.cpr for a in raised] == [CPR2]
     assert AbsenceAlert.objects.count() == 2
     assert OutboxMessage.objects.filter(dedup_key__startswith="absence-alert:").count() == 2
+
+
+def test_the_api_entry_takes_json_objects_and_answers_a_json_summary(w):
+    from cases.absence.ingest import ingest_result_as_dict, spells_ingest_mappings
+
+    first = (today() - 3 * D).isoformat()
+    result = spells_ingest_mappings(source=w.source, items=[
+        {"cvr": "29189978", "cpr": CPR1, "name": "Jens Hansen", "first_day": first, "last_day": None},
+        {"cvr": "29189978", "cpr": CPR1, "first_day": "i går"},
+        "not an object",
+    ])
+    summary = ingest_result_as_dict(result)
+    assert summary["created"] == 1 and summary["failed"] == 2
+    assert [e["line"] for e in summary["errors"]] == [2, 3]
+    assert "ÅÅÅÅ-MM-DD" in summary["errors"][0]["message"] and "mangler" in summary["errors"][1]["message"]
+    assert AbsenceSpell.objects.get().source == w.source
