@@ -31,6 +31,23 @@ def ensure_defaults(sender, apps=None, using="default", **kwargs):
     # The default screening questionnaire (only when there is none at all).
     import_module("cases.migrations.0026_comeback_seed").seed_questionnaire(apps, using=using)
 
+    # Other default rows a data migration seeds (e.g. early detection's alert rules): each migration that
+    # has an ENSURE_DEFAULTS callable re-adds what is missing (found by attribute, not by file name).
+    for ensure in _migration_attributes("ENSURE_DEFAULTS"):
+        ensure(apps, using)
+
+
+def _migration_attributes(name: str) -> list:
+    import pkgutil
+
+    package = import_module("cases.migrations")
+    found = []
+    for info in pkgutil.iter_modules(package.__path__):
+        value = getattr(import_module(f"cases.migrations.{info.name}"), name, None)
+        if value is not None:
+            found.append(value)
+    return found
+
 
 def _seeded_policy_rows() -> list[tuple]:
     """The default policy rows of every cases data migration that lists them in `POLICIES` (same
@@ -53,6 +70,8 @@ class CasesConfig(AppConfig):
         # parts together; the kernel modules it imports never import back.
         post_migrate.connect(ensure_defaults, sender=self, dispatch_uid="cases.ensure_defaults")
         from . import tasks  # noqa: F401  (registers the outbox's "send now" kick with the notifications)
+        from .absence import admin as _absence_admin  # noqa: F401  (registers early detection's admin)
+        from .absence import tasks as _absence_tasks  # noqa: F401  (registers the nightly alert evaluation)
         from .channel import checks as channel_checks  # noqa: F401  (registers the channel's deploy checks)
         from .dashboard import cache  # noqa: F401  (connects the dashboard cache's invalidation)
         from .dashboard import tasks as _dashboard_tasks  # noqa: F401  (registers the morning mail task)

@@ -27,7 +27,7 @@ FACT_STARTS = {
     "fast_track_request_at": Start.FAST_TRACK_REQUEST,
 }
 # Clocks the product starts by itself once the fact is known (as `deadlines_on_case_open` does).
-STARTED_BY_FACT = {"first_absence_day": (Kind.ORDINARY_FOLLOW_UP, Kind.ABSENCE_CONVERSATION)}
+STARTED_BY_FACT = {"first_absence_day": (Kind.ORDINARY_FOLLOW_UP, Kind.ABSENCE_CONVERSATION, Kind.REASSESSMENT)}
 
 
 def _label(fact: str) -> str:

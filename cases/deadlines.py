@@ -195,6 +195,7 @@ def deadlines_on_case_open(*, case: Case, actor) -> None:
         start = start_of_day(case.first_absence_day)
         deadline_open(case=case, kind=Kind.ORDINARY_FOLLOW_UP, start=start, actor=actor)
         deadline_open(case=case, kind=Kind.ABSENCE_CONVERSATION, start=start, actor=actor)
+        deadline_open(case=case, kind=Kind.REASSESSMENT, start=start, actor=actor)
 
 
 def deadlines_on_case_close(*, case: Case, actor) -> None:
@@ -208,7 +209,7 @@ def deadline_time_left(deadline: Deadline, now: datetime | None = None) -> timed
 
 # Clocks that no other part of the product meets: the consultant records when they were met.
 MANUALLY_MET = (Kind.INFORMATION_FORM, Kind.ABSENCE_CONVERSATION, Kind.ORDINARY_FOLLOW_UP, Kind.FAST_TRACK,
-                Kind.FOLLOW_UP_TASK)
+                Kind.FOLLOW_UP_TASK, Kind.REASSESSMENT)
 
 
 def deadline_record_met(*, deadline: Deadline, actor, at: datetime, note: str = "") -> Deadline:

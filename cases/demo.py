@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from . import services
+from .absence.demo import ABSENCE_DEMO_STEPS
 from .api.demo import seed_api_tokens
 from .dashboard.demo import DASHBOARD_DEMO_STEPS
 from .demo_fasttrack import seed_referrals
@@ -212,6 +213,7 @@ def seed_organisation(ctx: DemoContext) -> None:
 
 
 DEMO_STEPS.append(seed_organisation)
+DEMO_STEPS += ABSENCE_DEMO_STEPS  # after the organisation: the managers' mails name the job centre
 
 
 def _comeback_steps():

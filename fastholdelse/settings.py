@@ -316,6 +316,8 @@ CELERY_BEAT_SCHEDULE = {
     # Nightly, Europe/Copenhagen (CELERY_TIMEZONE).
     "retention": {"task": "cases.tasks.retention_run", "schedule": crontab(hour=2, minute=30)},
     # "Mit arbejde" by mail for those who switched it on; the task skips holidays and closed days.
+    # Early detection: an ongoing spell reaches its 7th day without a new import (cases/absence/alerts.py).
+    "absence-alerts": {"task": "cases.absence.tasks.evaluate_absence_alerts", "schedule": crontab(hour=6, minute=15)},
     "morning-digest": {"task": "cases.dashboard.tasks.send_morning_digests",
                        "schedule": crontab(hour=7, minute=30, day_of_week="mon-fri")},
 }

@@ -26,4 +26,6 @@ urlpatterns = [
     path("overblik/", include("cases.dashboard.urls")),
     path("telefon/", include("cases.phone.urls")),
     path("opsoegende/", include("cases.outreach.urls")),
+
+    path("fravaer/", include("cases.absence.urls")),
 ]

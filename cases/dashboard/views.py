@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import followups
+from ..absence import selectors as absence_selectors
 from ..access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT, read_record
 from ..flags import FLAGS, parse_at
 from ..formatting import csv_response, da_number
@@ -141,12 +142,20 @@ def _chart_data(results) -> dict:
     }
 
 
+def _absence_figures(form, values):
+    """Hjørring's early-detection figures for the same teams and period (cases/absence/selectors.py)."""
+    teams = [values["team"]] if values["team"] is not None else form.teams
+    period = values["period"]
+    return absence_selectors.alert_figures(teams=teams, start_at=period.start_at, end_at=period.end_at)
+
+
 @team_lead_required
 def results(request):
     form, values = _filter_state(request)
     data = selectors.results_for(request.user, **values)
     return render(request, "cases/dashboard/results.html", {
         "form": form, "results": data, "chart_data": _chart_data(data), "query": request.GET.urlencode(),
+        "absence": _absence_figures(form, values),
         "presets": period_presets(timezone.localdate()),
         "outcome_rows": [(label, data.outcomes.get(key, 0)) for key, label in Case.Outcome.choices],
         "source_rows": [(label, data.sources.get(key, 0)) for key, label in Case.Source.choices],
@@ -211,6 +220,16 @@ def results_csv(request):
     for source, label in Case.Source.choices:
         writer.writerow([_("Source: %(s)s") % {"s": label}, data.sources.get(source, 0), "", ""])
     writer.writerow([_("Calls settled on the phone"), data.calls.numerator, data.calls.denominator, _pct(data.calls)])
+    absence = _absence_figures(_form, values)
+    writer.writerow([_("Absence alerts raised"), absence.raised, "", ""])
+    writer.writerow([_("Absence alerts turned into a case or contact"), absence.case_or_contact.numerator,
+                     absence.case_or_contact.denominator, _pct(absence.case_or_contact)])
+    writer.writerow([ngettext("Absence alerts handled within %(n)d day", "Absence alerts handled within %(n)d days",
+                              absence.on_time_days) % {"n": absence.on_time_days},
+                     absence.on_time.numerator, absence.on_time.denominator, _pct(absence.on_time)])
+    writer.writerow([_("Median days from absence alert to first meeting"),
+                     absence.median_days_to_roundtable if absence.median_days_to_roundtable is not None else "",
+                     absence.roundtables, ""])
     for month, share in data.monthly_first_meeting:
         writer.writerow([_("First meetings within 48 hours, %(m)s") % {"m": month.strftime("%m/%Y")},
                          share.numerator, share.denominator, _pct(share)])

@@ -1,6 +1,15 @@
 """The case file. One module per concept; import every model here so Django finds it."""
 
 from ..audit import AccessLog, CaseEvent
+from .absence import (
+    AbsenceAlert,
+    AbsenceAlertRule,
+    AbsenceImport,
+    AbsenceSettings,
+    AbsenceSource,
+    AbsenceSpell,
+    EmploymentNumber,
+)
 from .api import ApiToken
 from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
@@ -16,6 +25,13 @@ from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
 from .screening import Question, Questionnaire, ScreeningAnswer
 
 __all__ = [
+    "AbsenceAlert",
+    "AbsenceAlertRule",
+    "AbsenceImport",
+    "AbsenceSettings",
+    "AbsenceSource",
+    "AbsenceSpell",
+    "EmploymentNumber",
     "AccessLog",
     "ApiToken",
     "Case",

@@ -17,6 +17,7 @@ class Case(models.Model):
         EMPLOYER_CONTACT = "employer_contact", _("employer contact")
         CITIZEN = "citizen", pgettext_lazy("case source", "citizen")
         CARE_CAMPAIGN = "care_campaign", _("care conversation at the workplace")
+        ABSENCE_ALERT = "absence_alert", _("absence alert")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

@@ -32,6 +32,8 @@ class DeadlinePolicy(models.Model):
 
         AFTERCARE_CHECK_IN = "aftercare_check_in", _("aftercare check-in")
 
+        REASSESSMENT = "reassessment", _("reassessment by the end of week 22")
+
     class Start(models.TextChoices):
         FIRST_CONTACT = "first_contact", _("first contact / referral received")
         MEETING_HELD = "meeting_held", _("each meeting held")

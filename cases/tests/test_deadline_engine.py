@@ -42,7 +42,7 @@ def test_first_absence_day_starts_the_statutory_clocks(setup):
     team, consultant, _lead = setup
     case = make_case(team=team, consultant=consultant, first_absence_day=timezone.localdate() - timedelta(days=3))
     assert set(case.deadlines.values_list("kind", flat=True)) == {
-        "first_meeting", "ordinary_follow_up", "absence_conversation"}
+        "first_meeting", "ordinary_follow_up", "absence_conversation", "reassessment"}
 
 
 def test_sweep_warns_breaches_escalates_and_is_idempotent(setup):
@@ -119,7 +119,7 @@ def test_closing_the_case_cancels_open_clocks(setup):
     case = make_case(team=team, consultant=consultant)
     services.case_close(case=case, actor=consultant, outcome="retained")
     assert not case.deadlines.unfinished().exists()
-    assert case.deadlines.filter(state="cancelled").count() == 3
+    assert case.deadlines.filter(state="cancelled").count() == 4  # incl. the week-22 reassessment
 
 
 def test_defaults_come_back_after_a_flush_but_admin_removals_stay(setup):

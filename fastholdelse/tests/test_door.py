@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cases.access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT
 from cases.models import AccessLog, Deadline, Employee, PhoneCall, Referral
@@ -88,6 +89,25 @@ def _aftercare_clock(w):
     now = timezone.now()
     return deadlines.deadline_open(case=w.case, kind="aftercare_check_in", start=now, due_at=now + timedelta(weeks=2))
 
+def _absence_alert(w):
+    """An absence alert in the world's team queue (early detection), for the case's employee."""
+    from cases.absence.alerts import alerts_evaluate
+    from cases.models import AbsenceSource, AbsenceSpell
+
+    source = AbsenceSource.objects.get_or_create(code="loen", defaults={"name": "Løn", "team": w.team})[0]
+    AbsenceSpell.objects.get_or_create(employee=w.case.employee, employer=w.case.employer,
+                                       first_day=timezone.localdate() - timedelta(days=9), defaults={"source": source})
+    alerts_evaluate(employee_ids=[w.case.employee_id])
+    return w.case.employee.absence_alerts.get()
+
+
+def _absence_import(w):
+    from cases.absence.ingest import spells_ingest
+    from cases.models import AbsenceSource
+
+    source = AbsenceSource.objects.get_or_create(code="loen", defaults={"name": "Løn", "team": w.team})[0]
+    return spells_ingest(rows=[], source=source, actor=w.user).record
+
 
 def case_url(name, w, *args):
     return reverse(name, args=[w.case.reference, *args])
@@ -115,6 +135,10 @@ READS = {
 
     "gp:meeting": lambda w: (reverse("gp:meeting", args=[_gp_meeting(w).pk]), None),
     "gp:request_new": lambda w: (case_url("gp:request_new", w), "case"),
+
+    "absence:queue": lambda w: (reverse("absence:queue"), None),
+    "absence:alert": lambda w: (reverse("absence:alert", args=[_absence_alert(w).pk]), None),
+    "absence:import_detail": lambda w: (reverse("absence:import_detail", args=[_absence_import(w).pk]), None),
 }
 
 # The API (fastholdelse/api.py): a system's bearer token instead of a login. Each GET writes rows with the
@@ -163,6 +187,8 @@ RERENDERS = {
 
     "gp:request_new": lambda w: (case_url("gp:request_new", w), {"kind": ""}, "case"),
     "roundtable:offer_decide": lambda w: (meeting_url("roundtable:offer_decide", w), {}, "case"),
+
+    "absence:alert": lambda w: (reverse("absence:alert", args=[_absence_alert(w).pk]), {"reason": ""}, None),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.
@@ -227,6 +253,10 @@ NOT_READS = {
     "api:api-root": "the prefix of the API's paths (django-ninja), no data",
     "api:not_found": "any other address under /api/v1/: a 404 problem, no data",
     "api:root": "/api/v1/ itself: a 404 problem, no data",
+
+    "absence:upload": "the upload form; the preview of an uploaded file is logged as a read and the import as a "
+                      "write, both with the purpose fraværsregistrering (cases/tests/test_absence_views.py)",
+    "absence:alert_open_case": "POST that redirects (the new case's timeline records it)",
 }
 
 

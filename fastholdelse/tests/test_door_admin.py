@@ -18,6 +18,7 @@ CASE_FILE = {
     "cases.case", "cases.employee", "cases.employer", "cases.journalentry", "cases.deadline", "cases.caseevent",
     "cases.accesslog", "cases.referral", "cases.phonecall", "cases.notification", "cases.outboxmessage",
     "cases.shiftswap", "roundtable.meeting", "roundtable.minutesversion",
+    "cases.absencespell", "cases.absencealert", "cases.absenceimport", "cases.employmentnumber",
 }
 CONFIGURATION = {
     "cases.team", "cases.deadlinepolicy", "cases.closedday", "cases.consultantprofile", "cases.dutyshift",
@@ -31,6 +32,8 @@ CONFIGURATION = {
     "cases.questionnaire",
     # The API: tokens per sending system (hash only, scopes, rate limit, revocation).
     "cases.apitoken",
+
+    "cases.absencesource", "cases.absencealertrule", "cases.absencesettings",
 }
 
 # The system's own job records: no case data, read-only.

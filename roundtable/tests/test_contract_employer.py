@@ -76,6 +76,8 @@ WRITTEN = {
     # The GP collaboration: patient rows and the GP's answers hold health information.
     "cases.GpPatient": {"name", "note", "feedback"},
     "cases.GpRequest": {"gp_name", "question", "answer_note"},
+
+    "cases.AbsenceAlert": {"close_note"},
 }
 
 # Not free text about a person: identifiers with a checked format, codes, hashes, the outbox itself
@@ -124,6 +126,15 @@ NOT_WRITTEN = {
     # (ScreeningAnswer, no text) and never leave the consultant's pages (test_coaching_and_screening_*).
     "cases.Questionnaire": {"name", "source"},
     "cases.Question": {"key", "text"},
+
+    # Early detection: the admin's CSV mapping and rules, the file name, a payroll number, and the rule's
+    # own sentence (generated from the rule, never typed).
+    "cases.AbsenceSource": {"code", "name", "delimiter", "date_format", "col_cvr", "col_p_number", "col_cpr",
+                            "col_employment_number", "col_name", "col_first_day", "col_last_day"},
+    "cases.AbsenceAlertRule": {"name"},
+    "cases.AbsenceImport": {"filename"},
+    "cases.EmploymentNumber": {"number"},
+    "cases.AbsenceAlert": {"rule_text"},
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.
@@ -479,3 +490,22 @@ def test_coaching_and_screening_never_reach_the_employer(client, world):
             text = _pdf_text(handle.read())
         assert not {(label, pk) for label, pk in s.found(text)
                     if label in forbidden or (label.startswith("roundtable.Meeting.") and pk == coaching.pk)}
+
+def test_the_absence_alert_mail_to_the_manager_shows_only_who_and_the_rule(world):
+    """Early detection: the manager's alert names the employee, the workplace and the manager, and says
+    which rule was met; no case text, no health information (cases/absence/alerts.py ManagerAlertMail)."""
+    from cases.absence import alerts
+    from cases.models import AbsenceAlert, AbsenceSource, AbsenceSpell
+
+    s, case = world["s"], world["case"]
+    source = AbsenceSource.objects.create(code="loen", name="Løn", team=case.team)
+    first = timezone.localdate() - timedelta(days=9)
+    AbsenceSpell.objects.create(employee=case.employee, employer=case.employer, first_day=first, source=source)
+    (alert,) = alerts.alerts_evaluate(employee_ids=[case.employee_id])
+    s.plant(AbsenceAlert.objects.all())
+    message = OutboxMessage.objects.get(dedup_key=f"absence-alert:{alert.pk}:manager")
+    text = "\n".join([message.subject, message.text])
+    found = _assert_only(s, text, output="absence alert to the manager", allowed_labels={
+        "cases.Employee.name", "cases.Employer.name", "cases.ContactPerson.name"})
+    assert {"cases.Employee.name", "cases.Employer.name"} <= _labels(found)
+    assert "diagnose" in text  # the advice: "Du må ikke spørge om diagnosen", never a diagnosis
