@@ -15,8 +15,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from ..audit import event_record
 from ..models import AbsenceSettings, AbsenceSpell, Case
