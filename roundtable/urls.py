@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import screening_views, views
 
 app_name = "roundtable"
 
@@ -19,10 +19,14 @@ urlpatterns = [
     path(M + "aftaler/<int:agreement_pk>/fjern/", views.agreement_remove, name="agreement_remove"),
     path(M + "notater/", views.specialist_note_add, name="specialist_note"),
     path(M + "konsulentnotat/", views.consultant_note_save, name="consultant_note"),
+    path(M + "opstartssamtale/", views.start_answers, name="start_answers"),
     path(M + "opfoelgning/", views.follow_up_book, name="follow_up"),
     path(M + "referat/afslut/", views.minutes_finalise, name="finalise"),
     path(M + "referat/ret/", views.minutes_correct, name="correct"),
     path(M + "referat/<int:number>/<str:variant>.pdf", views.minutes_pdf, name="pdf"),
     path(M + "referat/<int:number>/borgerlink/", views.minutes_letter, name="minutes_letter"),
     path("moede/svar/<str:token>/", views.participant_answer, name="answer"),
+    path("informationsmoede/", screening_views.screening, name="screening"),
+    path("informationsmoede/marker/", screening_views.screening_mark, name="screening_mark"),
+    path("informationsmoede/book/", screening_views.screening_book, name="screening_book"),
 ]

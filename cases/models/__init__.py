@@ -19,6 +19,7 @@ from .people import ContactPerson, Employee, Employer, EmployerChange, Team
 from .referral import Referral
 from .retention import RetentionRun
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
+from .screening import ScreeningMark
 
 __all__ = [
     "AbsenceAlert",
@@ -52,5 +53,6 @@ __all__ = [
     "DutyShift",
     "PhoneCall",
     "ShiftSwap",
+    "ScreeningMark",
     "SweepRun",
 ]

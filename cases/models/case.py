@@ -16,6 +16,8 @@ class Case(models.Model):
         EMPLOYER_CONTACT = "employer_contact", _("employer contact")
         CITIZEN = "citizen", _("citizen")
         ABSENCE_ALERT = "absence_alert", _("absence alert")
+        # Lyngby-Taarbæk: screened at the information meeting for the sick-listed (~week 6).
+        INFO_MEETING = "info_meeting", _("information meeting")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

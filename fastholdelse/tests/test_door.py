@@ -20,6 +20,7 @@ from cases.access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT
 from cases.models import AccessLog, Deadline, Employee, PhoneCall, Referral
 from cases.phone import services as phone
 from cases.roles import Role
+from cases.screening.selectors import monday_of
 from cases.tests.factories import make_referral, make_user
 from roundtable import services as meetings
 from roundtable.tests.factories import held_meeting_with_goals, make_meeting
@@ -98,6 +99,24 @@ def meeting_url(name, w, *args, meeting=None):
     return reverse(name, args=[w.case.reference, (meeting or w.next_meeting).pk, *args])
 
 
+def _screening_week(w) -> str:
+    """The case's employee in sick week 6 this week (Lyngby-Taarbæk's screening list): the page shows one
+    person, so it logs one read, of the case."""
+    from cases.models import AbsenceSource, AbsenceSpell
+    from cases.screening.selectors import monday_of
+
+    monday = monday_of(timezone.localdate())
+    source, _new = AbsenceSource.objects.get_or_create(code="loen", defaults={"name": "Løn", "team": w.team})
+    AbsenceSpell.objects.get_or_create(employee=w.case.employee, employer=w.case.employer,
+                                       first_day=monday - timedelta(days=36), defaults={"source": source})
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _start_meeting(w):
+    return make_meeting(case=w.case, actor=w.user, kind="start", starts_in=timedelta(days=2), accept_late=True)
+
+
 # GET views that show case data: name -> (url, what the row must be about: "case", "referral" or None).
 READS = {
     "cases:detail": lambda w: (case_url("cases:detail", w), "case"),
@@ -115,6 +134,7 @@ READS = {
     "absence:queue": lambda w: (reverse("absence:queue"), None),
     "absence:alert": lambda w: (reverse("absence:alert", args=[_absence_alert(w).pk]), None),
     "absence:import_detail": lambda w: (reverse("absence:import_detail", args=[_absence_import(w).pk]), None),
+    "roundtable:screening": lambda w: (reverse("roundtable:screening") + f"?week={_screening_week(w)}", "case"),
 }
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
@@ -144,6 +164,12 @@ RERENDERS = {
     "phone:call_case": lambda w: (reverse("phone:call_case", args=[w.call.pk]), {"cpr": "12345"}, None),
     "channel:verify": lambda w: (case_url("channel:verify", w), {"kind": ""}, "case"),
     "absence:alert": lambda w: (reverse("absence:alert", args=[_absence_alert(w).pk]), {"reason": ""}, None),
+    "roundtable:screening_mark": lambda w: (reverse("roundtable:screening_mark"), {
+        "week": _screening_week(w), "key": f"{w.case.employee_id}-{w.case.employer_id}-"
+        f"{monday_of(timezone.localdate()) - timedelta(days=36):%Y%m%d}"}, "case"),
+    "roundtable:screening_book": lambda w: (reverse("roundtable:screening_book"), {"week": _screening_week(w)}, "case"),
+    "roundtable:start_answers": lambda w: (meeting_url("roundtable:start_answers", w, meeting=_start_meeting(w)),
+                                           {"q1": "x" * 4001}, "case"),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.

@@ -24,6 +24,7 @@ CONFIGURATION = {
     "cases.team", "cases.deadlinepolicy", "cases.closedday", "cases.consultantprofile", "cases.dutyshift",
     "roundtable.step", "roundtable.offer", "cases.organisation",
     "cases.absencesource", "cases.absencealertrule", "cases.absencesettings",
+    "roundtable.startquestion",
 }
 
 # The system's own job records: no case data, read-only.
