@@ -174,3 +174,12 @@ def seed_my_work_meetings(ctx: DemoContext) -> None:
 
 
 DEMO_STEPS.append(seed_my_work_meetings)
+
+
+def _seed_screening(ctx: DemoContext) -> None:
+    from .demo_screening import seed_screening
+
+    seed_screening(ctx)
+
+
+DEMO_STEPS.append(_seed_screening)

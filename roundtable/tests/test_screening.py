@@ -278,3 +278,16 @@ def test_the_meeting_page_shows_the_three_questions_and_keeps_the_answers(client
     too_long = client.post(reverse("roundtable:start_answers", args=[meeting.case.reference, meeting.pk]),
                            {"q1": "x" * 4001, "q2": "Beholdes"})
     assert too_long.status_code == 400 and "Beholdes" in too_long.content.decode()
+
+
+def test_the_demo_shows_a_screening_week(settings):
+    from django.core.management import call_command
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    rows = screening_rows(monday_of(timezone.localdate()))
+    assert len(rows) >= 6
+    assert sum(1 for r in rows if r.mark is None) >= 1 and sum(1 for r in rows if r.in_target_group) == 3
+    starts = Meeting.objects.filter(kind=Meeting.Kind.START, case__source=Case.Source.INFO_MEETING)
+    assert starts.count() == 3 and all(m.start_answers.count() == 3 for m in starts)
+    assert any(r.case is not None and r.mark is None for r in rows)  # a demo case on the list, linked
