@@ -32,9 +32,9 @@ def _page_url(monday: date, anchor: str = "") -> str:
     return f"{reverse('roundtable:screening')}?week={week_value(monday)}" + (f"#{anchor}" if anchor else "")
 
 
-def _booking_initial(monday: date) -> dict:
-    """The first free working morning from the Monday of the week after the information meeting."""
-    day = max(monday + timedelta(days=7), timezone.localdate() + timedelta(days=1))
+def _booking_initial() -> dict:
+    """The next working morning: a case opened at the booking has its first-meeting clock from now."""
+    day = timezone.localdate() + timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return {"first_at": timezone.make_aware(datetime.combine(day, time(9, 0)))}
@@ -57,7 +57,7 @@ def _render(request, monday: date, *, week_form=None, bound_mark=None, booking_f
         "previous": week_value(monday - timedelta(days=7)), "next": week_value(monday + timedelta(days=7)),
         "week_form": week_form or WeekForm(initial={"week": week_value(monday)}), "items": items,
         "pending": len(pending), "marked": sum(1 for i in items if i["row"].mark),
-        "booking_form": booking_form or StartBookingForm(initial=_booking_initial(monday)),
+        "booking_form": booking_form or StartBookingForm(initial=_booking_initial()),
         "show_late": problems or bool(booking_form is not None and booking_form.data.get("accept_late")),
     }, status=status)
 
