@@ -90,3 +90,23 @@ def test_pick_the_week_mark_two_book_and_open_one(page, live_server):
     expect(page.get_by_text("Svarene er gemt.")).to_be_visible()
     assert axe_serious(page, "#start") == []
     assert StartAnswer.objects.filter(answer__startswith="Sygemeldt med stress").count() == 1
+
+
+@pytest.mark.parametrize("browser_context_args", [{"locale": "da-DK", "timezone_id": "Europe/Copenhagen",
+                                                  "viewport": {"width": 390, "height": 844}, "is_mobile": True,
+                                                  "has_touch": True}])
+def test_the_screening_page_at_phone_width(page, live_server, browser_context_args):
+    w = make_absence_world()
+    monday = monday_of(timezone.localdate())
+    employee = Employee.objects.create(cpr="1203884518", name="Rasmus Holm Vestergaard")
+    AbsenceSpell.objects.create(employee=employee, employer=w.employer, source=w.source,
+                                first_day=monday - timedelta(days=38))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "anni")
+    page.fill("input[name=password]", "demo-Password-1")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/informationsmoede/")
+    _row(page, "Rasmus Holm").locator("summary").click()
+    expect(_row(page, "Rasmus Holm").get_by_label("stress")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert axe_serious(page) == []
