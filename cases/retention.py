@@ -45,6 +45,7 @@ from .models import (
     PhoneCall,
     Referral,
     RetentionRun,
+    ScreeningMark,
 )
 
 logger = logging.getLogger(__name__)
@@ -129,6 +130,8 @@ def case_anonymise(*, case: Case, now: datetime | None = None) -> bool:
                  recipients=True)
     for referral in Referral.objects.select_for_update().filter(case=case, anonymised_at__isnull=True):
         _referral_anonymise(referral, now=now)
+    # Lyngby-Taarbæk's screening mark that led to this case: its health reasons and note go too.
+    ScreeningMark.objects.filter(case=case).update(reasons=[], note="", booking_problem="")
     for anonymiser in _case_anonymisers:
         anonymiser(case)
     return True
@@ -213,6 +216,11 @@ def retention_run(*, now: datetime | None = None, periods: RetentionPeriods | No
                                            anonymised_at__isnull=True).values_list("pk", flat=True)
     run.referrals_anonymised = _each(
         list(referral_ids), lambda pk: referral_anonymise(referral=Referral(pk=pk), now=now), "referral", tally)
+
+    # Screening marks that never led to a case (not in the target group, never booked) hold health data
+    # with no case to keep them: deleted after the closed-case period.
+    ScreeningMark.objects.filter(case__isnull=True,
+                                 marked_at__lt=now - timedelta(days=periods.closed_case_days)).delete()
 
     # Spent one-time codes: only their hash and counters; kept a day for the per-hour limit and support.
     OneTimeCode.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()

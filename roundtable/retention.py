@@ -9,7 +9,16 @@ consultant's and specialists' notes, agreement texts, the week plan's tasks, rea
 
 from __future__ import annotations
 
-from .models import Agreement, Meeting, MeetingSlot, MinutesVersion, Participant, PlanWeek, SpecialistNote
+from .models import (
+    Agreement,
+    Meeting,
+    MeetingSlot,
+    MinutesVersion,
+    Participant,
+    PlanWeek,
+    SpecialistNote,
+    StartAnswer,
+)
 
 ANONYMISED = "anonymiseret"
 
@@ -22,6 +31,7 @@ def meetings_anonymise(case) -> None:
     SpecialistNote.objects.filter(meeting__case=case).update(author_name=ANONYMISED, author_title="", text="")
     Agreement.objects.filter(meeting__case=case).update(who=ANONYMISED, what=ANONYMISED)
     PlanWeek.objects.filter(meeting__case=case).update(tasks="")
+    StartAnswer.objects.filter(meeting__case=case).update(answer="")  # the start conversation's answers
     for version in MinutesVersion.objects.filter(meeting__case=case):
         for name in ("pdf_full", "pdf_employer"):
             document = getattr(version, name)

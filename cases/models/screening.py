@@ -33,6 +33,10 @@ class ScreeningMark(models.Model):
     note = models.TextField(_("note (sensitive)"), blank=True, max_length=500)
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     marked_at = models.DateTimeField(_("marked"))
+    # The case the start conversation was booked on (opened at the booking, or the person's open case):
+    # anonymising the closed case empties the mark (cases/retention.py).
+    case = models.ForeignKey("cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("case"))
     # Why the start conversation could not be booked (a service's Danish message); empty once booked.
     booking_problem = models.CharField(_("not booked because"), max_length=500, blank=True)
 

@@ -32,7 +32,8 @@ def mark_save(*, row: ScreeningRow, actor, in_target_group: bool, reasons: list[
         or ScreeningMark(employee=row.employee, employer=row.employer, period_first_day=row.first_day))
     mark.in_target_group, mark.reasons, mark.note = in_target_group, reasons, note
     mark.marked_by, mark.marked_at = actor, timezone.now()
-    mark.full_clean(exclude=["employee", "employer", "marked_by"])
+    mark.case = mark.case or row.case
+    mark.full_clean(exclude=["employee", "employer", "marked_by", "case"])
     mark.save()
     if row.case is not None:
         with override("da"):
@@ -42,10 +43,14 @@ def mark_save(*, row: ScreeningRow, actor, in_target_group: bool, reasons: list[
     return mark
 
 
-def mark_booking_problem(*, mark: ScreeningMark, problem: str) -> None:
-    """Keep (or clear, with "") why the start conversation could not be booked."""
-    ScreeningMark.objects.filter(pk=mark.pk).update(booking_problem=problem[:500])
-    mark.booking_problem = problem[:500]
+def mark_booking_problem(*, mark: ScreeningMark, problem: str, case: Case | None = None) -> None:
+    """Keep why the start conversation could not be booked, or (problem "") that it was, on `case`."""
+    fields = {"booking_problem": problem[:500]}
+    if case is not None:
+        fields["case"] = case
+    ScreeningMark.objects.filter(pk=mark.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(mark, name, value)
 
 
 def team_for_screening(actor) -> Team | None:

@@ -132,7 +132,7 @@ def start_conversations_book(*, monday: date, actor, plan: StartPlan, accept_lat
                                   place=plan.place, online_link=plan.online_link),
                     accept_late=accept_late)
                 start_questions_attach(meeting)
-                mark_booking_problem(mark=row.mark, problem="")
+                mark_booking_problem(mark=row.mark, problem="", case=case)
         except ValidationError as error:
             mark_booking_problem(mark=row.mark, problem=_message(error))
             result.not_booked.append((row, row.mark.booking_problem))

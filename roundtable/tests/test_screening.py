@@ -18,7 +18,7 @@ from cases.tests.factories import make_case, make_team, make_user, next_cpr
 from roundtable import services
 from roundtable.models import Meeting, Participant, StartAnswer
 from roundtable.screening_forms import week_value
-from roundtable.services.screening import StartPlan, consecutive_starts, start_conversations_book
+from roundtable.services.screening import StartPlan, consecutive_starts, start_answers_save, start_conversations_book
 
 pytestmark = pytest.mark.django_db
 D = timedelta(days=1)
@@ -291,3 +291,30 @@ def test_the_demo_shows_a_screening_week(settings):
     starts = Meeting.objects.filter(kind=Meeting.Kind.START, case__source=Case.Source.INFO_MEETING)
     assert starts.count() == 3 and all(m.start_answers.count() == 3 for m in starts)
     assert any(r.case is not None and r.mark is None for r in rows)  # a demo case on the list, linked
+
+
+def test_retention_empties_the_marks_and_the_answers(client, w, monday):
+    from cases import services as case_services
+    from cases.retention import RetentionPeriods, case_anonymise, retention_run
+
+    frank = _person(w, "Frank Fem", monday - 30 * D)
+    otto = _person(w, "Otto Outside", monday - 33 * D)
+    client.force_login(w.consultant)
+    _mark(client, monday, frank, reasons=("stress",), note="Travlt")
+    _mark(client, monday, otto, target=False, reasons=(), note="Brækket arm")
+    _book(client, monday)
+    meeting = Meeting.objects.get(kind=Meeting.Kind.START)
+    start_answers_save(meeting=meeting, actor=w.consultant, answers={1: "Stress på jobbet"})
+    mark = ScreeningMark.objects.get(employee=frank)
+    assert mark.case == meeting.case
+    case = case_services.case_close(case=meeting.case, actor=w.consultant, outcome=Case.Outcome.RETAINED,
+                                    closed_on=timezone.localdate())
+    assert case_anonymise(case=case)
+    mark.refresh_from_db()
+    assert mark.reasons == [] and mark.note == ""
+    assert set(StartAnswer.objects.values_list("answer", flat=True)) == {""}
+    # Otto's mark led to no case: deleted once older than the closed-case period.
+    periods = RetentionPeriods(closed_case_days=30, rejected_referral_days=30, sent_mail_days=30)
+    retention_run(now=timezone.now() + timedelta(days=31), periods=periods)
+    assert not ScreeningMark.objects.filter(employee=otto).exists()
+    assert ScreeningMark.objects.filter(employee=frank).exists()
