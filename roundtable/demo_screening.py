@@ -1,6 +1,6 @@
 """Demo: Lyngby-Taarbæk's week-6 screening this week. Sickness periods from payroll put six people in sick
 week 5-7 (the information meeting's attendance); Mette has marked four of them (three in the target group)
-and booked their start conversations in one go; one person is not yet marked."""
+and booked their start conversations in one go; two are not yet marked, one of them with an open demo case."""
 
 from __future__ import annotations
 
@@ -41,13 +41,18 @@ def seed_screening(ctx: DemoContext) -> None:
             "name": name, "job_title": job, "email": f"{name.split()[0].lower()}@post.example"})
         AbsenceSpell.objects.get_or_create(employee=employee, employer=employer, first_day=monday - timedelta(days=days),
                                            defaults={"source": source})
-    # One of the demo's own cases is in week 6 too: the list links to its open case.
-    for case in ctx.cases:
-        if case.is_open and case.employer_id and case.first_absence_day and case.consultant_id == mette.pk:
-            spell_day = monday - timedelta(days=36)
-            AbsenceSpell.objects.get_or_create(employee=case.employee, employer=case.employer, first_day=spell_day,
-                                               defaults={"source": source})
-            break
+    # One of the demo's own cases whose first absence day puts it in sick week 5-7 is on the list too, with
+    # payroll spells from that same day (so early detection leaves the case's clocks alone): the list links it.
+    candidates = [case for case in ctx.cases if case.is_open and case.employer_id and case.first_absence_day]
+    in_weeks = [case for case in candidates if 5 <= (monday - case.first_absence_day).days // 7 + 1 <= 7]
+    if in_weeks:
+        case = in_weeks[0]
+        AbsenceSpell.objects.get_or_create(employee=case.employee, employer=case.employer,
+                                           first_day=case.first_absence_day, defaults={"source": source})
+    elif candidates:  # a spell in week 6; the case then follows its spells (early detection)
+        case = candidates[0]
+        AbsenceSpell.objects.get_or_create(employee=case.employee, employer=case.employer,
+                                           first_day=monday - timedelta(days=36), defaults={"source": source})
     rows = {row.employee.cpr: row for row in screening_rows(monday)}
     for cpr, _name, _job, _days, mark in PEOPLE:
         if mark is not None and cpr in rows:
