@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.deadlines import work_calendar
+from cases.models import ScreeningMark
 from cases.screening.selectors import ScreeningRow, screening_rows
 from cases.screening.services import case_open_for_screening, mark_booking_problem
 from cases.selectors import cases_visible_to
@@ -125,6 +126,12 @@ def start_conversations_book(*, monday: date, actor, plan: StartPlan, accept_lat
                 raise ValidationError(_("The person has an open case in another team (%(ref)s): its consultant "
                                         "books the start conversation.") % {"ref": row.case.reference})
             with transaction.atomic():
+                # A double click: the second request waits for the first on the mark's row, then finds
+                # the start conversation the first one booked.
+                locked = ScreeningMark.objects.select_for_update().get(pk=row.mark.pk)
+                if locked.case_id and start_meetings_of([locked.case_id]):
+                    result.already += 1
+                    continue
                 case = row.case or case_open_for_screening(row=row, actor=actor)
                 meeting = meeting_schedule(
                     case=case, actor=actor, kind=Meeting.Kind.START, participants=_participants(row, actor),

@@ -318,3 +318,29 @@ def test_retention_empties_the_marks_and_the_answers(client, w, monday):
     retention_run(now=timezone.now() + timedelta(days=31), periods=periods)
     assert not ScreeningMark.objects.filter(employee=otto).exists()
     assert ScreeningMark.objects.filter(employee=frank).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_bookings_at_once_book_each_person_once():
+    """A double click on "Book": the second request waits on each mark's row and finds the first's meeting."""
+    from django.db import connection
+
+    from cases.tests.concurrency import race
+
+    assert connection.vendor == "postgresql"
+    w = make_absence_world()
+    monday = monday_of(timezone.localdate())
+    frank = _person(w, "Frank Fem", monday - 30 * D)  # no case: one is opened
+    svend = _person(w, "Svend Syv", monday - 45 * D)
+    make_case(team=w.team, consultant=w.consultant, cpr=svend.cpr, name=svend.name)
+    for row in screening_rows(monday):
+        ScreeningMark.objects.create(employee=row.employee, employer=row.employer, period_first_day=row.first_day,
+                                     in_target_group=True, reasons=["stress"], marked_by=w.consultant,
+                                     marked_at=timezone.now(), case=row.case)
+    plan = StartPlan(first_at=_next_working_morning(), place_kind=Meeting.PlaceKind.JOB_CENTRE)
+    first, second = race(lambda: start_conversations_book(monday=monday, actor=w.consultant, plan=plan),
+                         lambda: start_conversations_book(monday=monday, actor=w.consultant, plan=plan))
+    assert len(first.booked) + len(second.booked) == 2
+    assert Meeting.objects.filter(kind=Meeting.Kind.START).count() == 2
+    assert Case.objects.filter(employee=frank).count() == 1
