@@ -48,7 +48,9 @@ class RoundtableMeetings:
     def employer_meetings(self, case: Case, *, employer_names: Iterable[str]) -> EmployerMeetings:
         names = list(employer_names)
         meetings = (
-            Meeting.objects.filter(case=case).order_by("starts_at", "pk")
+            # Not the start conversation (Lyngby-Taarbæk): the consultant and the employee alone, and only for
+            # a target group defined by health (stress, anxiety, depression, work-related illness).
+            Meeting.objects.filter(case=case).exclude(kind=Meeting.Kind.START).order_by("starts_at", "pk")
             .prefetch_related(
                 Prefetch("participants", queryset=Participant.objects.only("pk", "meeting_id", "role", "name")),
                 Prefetch("agreements", queryset=Agreement.objects.order_by("due_on", "pk")),

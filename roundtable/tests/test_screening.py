@@ -344,3 +344,16 @@ def test_two_bookings_at_once_book_each_person_once():
     assert len(first.booked) + len(second.booked) == 2
     assert Meeting.objects.filter(kind=Meeting.Kind.START).count() == 2
     assert Case.objects.filter(employee=frank).count() == 1
+
+
+def test_the_employer_never_sees_the_start_conversation(w, monday):
+    """Whether a start conversation takes place says the person is in a target group defined by health:
+    the employer's view of the case's meetings (the fast-track status page) leaves it out."""
+    from cases.ports import meetings as meetings_port
+    from roundtable.tests.factories import make_meeting
+
+    case = make_case(team=w.team, consultant=w.consultant)
+    roundtable = make_meeting(case=case, actor=w.consultant, starts_in=3 * D, accept_late=True)
+    make_meeting(case=case, actor=w.consultant, kind=Meeting.Kind.START, starts_in=D)
+    shown = meetings_port.provider().employer_meetings(case, employer_names=[]).meetings
+    assert [m.starts_at for m in shown] == [roundtable.starts_at]
