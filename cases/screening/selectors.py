@@ -57,6 +57,3 @@ def screening_rows(monday: date) -> list[ScreeningRow]:
             for p in periods]
     return sorted(rows, key=lambda r: (r.employee.name.casefold(), r.first_day))
 
-
-def screening_row(monday: date, key: str) -> ScreeningRow | None:
-    return next((row for row in screening_rows(monday) if row.key == key), None)
