@@ -9,9 +9,9 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from cases.demo import DemoContext
+from cases.infomeeting.selectors import monday_of, screening_rows
+from cases.infomeeting.services import mark_save
 from cases.models import AbsenceSource, AbsenceSpell, Employee, Employer, ScreeningMark
-from cases.screening.selectors import monday_of, screening_rows
-from cases.screening.services import mark_save
 
 from .models import Meeting
 from .services.screening import StartPlan, start_conversations_book

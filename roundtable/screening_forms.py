@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.infomeeting.selectors import monday_of
 from cases.models import ScreeningMark
-from cases.screening.selectors import monday_of
 
 from .forms import DATETIME_INPUT
 from .models import Meeting

@@ -1,6 +1,6 @@
 """Lyngby-Taarbæk's week-6 screening page: the information meeting's attendance (sick week 5-7 in the
 chosen week), the consultant's marks, and start conversations booked in one go. Thin: the list comes from
-`cases.screening.selectors`, marks from `cases.screening.services`, bookings from
+`cases.infomeeting.selectors`, marks from `cases.infomeeting.services`, bookings from
 `roundtable.services.screening`. Every page shown logs one read per person on it (the marks are health
 data), through the door (`cases.access.read_records`)."""
 
@@ -19,9 +19,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cases.access import read_records
-from cases.screening import PURPOSE_SCREENING
-from cases.screening.selectors import monday_of, screening_rows
-from cases.screening.services import mark_save
+from cases.infomeeting import PURPOSE_SCREENING
+from cases.infomeeting.selectors import monday_of, screening_rows
+from cases.infomeeting.services import mark_save
 from cases.web import apply_validation_error, staff_required
 
 from .screening_forms import MarkForm, StartBookingForm, WeekForm, parse_week, week_value

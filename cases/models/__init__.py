@@ -13,13 +13,13 @@ from .absence import (
 from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
+from .infomeeting import ScreeningMark
 from .notifications import Notification, OutboxMessage
 from .organisation import Organisation
 from .people import ContactPerson, Employee, Employer, EmployerChange, Team
 from .referral import Referral
 from .retention import RetentionRun
 from .roster import ConsultantProfile, DutyShift, PhoneCall, ShiftSwap
-from .screening import ScreeningMark
 
 __all__ = [
     "AbsenceAlert",

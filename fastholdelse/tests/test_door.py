@@ -17,10 +17,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases.access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT
+from cases.infomeeting.selectors import monday_of
 from cases.models import AccessLog, Deadline, Employee, PhoneCall, Referral
 from cases.phone import services as phone
 from cases.roles import Role
-from cases.screening.selectors import monday_of
 from cases.tests.factories import make_referral, make_user
 from roundtable import services as meetings
 from roundtable.tests.factories import held_meeting_with_goals, make_meeting
@@ -102,8 +102,8 @@ def meeting_url(name, w, *args, meeting=None):
 def _screening_week(w) -> str:
     """The case's employee in sick week 6 this week (Lyngby-Taarbæk's screening list): the page shows one
     person, so it logs one read, of the case."""
+    from cases.infomeeting.selectors import monday_of
     from cases.models import AbsenceSource, AbsenceSpell
-    from cases.screening.selectors import monday_of
 
     monday = monday_of(timezone.localdate())
     source, _new = AbsenceSource.objects.get_or_create(code="loen", defaults={"name": "Løn", "team": w.team})

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.deadlines import work_calendar
+from cases.infomeeting.selectors import ScreeningRow, screening_rows
+from cases.infomeeting.services import case_open_for_screening, mark_booking_problem
 from cases.models import ScreeningMark
-from cases.screening.selectors import ScreeningRow, screening_rows
-from cases.screening.services import case_open_for_screening, mark_booking_problem
 from cases.selectors import cases_visible_to
 from cases.services import event_record
 

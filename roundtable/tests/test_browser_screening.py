@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cases.infomeeting.selectors import monday_of
 from cases.models import AbsenceSpell, Employee
-from cases.screening.selectors import monday_of
 from cases.tests.absence_factories import make_absence_world
 from cases.tests.axe import axe_serious
 from roundtable.models import Meeting, StartAnswer

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.infomeeting import PURPOSE_SCREENING
+from cases.infomeeting.selectors import monday_of, screening_rows
 from cases.models import AbsenceSpell, AccessLog, Case, Deadline, DeadlinePolicy, Employee, OutboxMessage, ScreeningMark
-from cases.screening import PURPOSE_SCREENING
-from cases.screening.selectors import monday_of, screening_rows
 from cases.tests.absence_factories import make_absence_world
 from cases.tests.factories import make_case, make_team, make_user, next_cpr
 from roundtable import services
