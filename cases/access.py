@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .audit import AccessLog, access_record, access_record_many
+from .audit import AccessLog, access_record, access_record_many, access_record_people
 from .cpr import referrals_for_cpr
 from .models import Case, Employee, GpMeeting, GpRequest, PhoneCall, Referral
 from .selectors import cases_visible_to, teams_of
@@ -44,6 +44,11 @@ def read_record(
         case, employee = referral_subject(referral)
     return access_record(user=user, action=action, purpose=purpose, case=case, employee=employee, referral=referral,
                          detail=detail)
+
+
+def read_records(*, user, purpose: str, subjects, detail: str = "", action: str = View) -> list[AccessLog]:
+    """Log a list page's read of many people at once: one row per (employee, case-or-None), one query."""
+    return access_record_people(user=user, action=action, purpose=purpose, subjects=list(subjects), detail=detail)
 
 
 # --- cases ---------------------------------------------------------------------------------------

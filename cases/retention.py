@@ -48,6 +48,7 @@ from .models import (
     Referral,
     RetentionRun,
     ScreeningAnswer,
+    ScreeningMark,
 )
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,8 @@ def case_anonymise(*, case: Case, now: datetime | None = None) -> bool:
     GpRequest.objects.filter(case=case).update(question="", answer_note="")
     for referral in Referral.objects.select_for_update().filter(case=case, anonymised_at__isnull=True):
         _referral_anonymise(referral, now=now)
+    # Lyngby-Taarbæk's screening mark that led to this case: its health reasons and note go too.
+    ScreeningMark.objects.filter(case=case).update(reasons=[], note="", booking_problem="")
     for anonymiser in _case_anonymisers:
         anonymiser(case)
     return True
@@ -237,6 +240,10 @@ def retention_run(*, now: datetime | None = None, periods: RetentionPeriods | No
     except Exception as exc:
         logger.exception("retention: anonymising GP patient rows failed")
         tally.errors.append(f"gp patients: {type(exc).__name__}")
+    # Screening marks that never led to a case (not in the target group, never booked) hold health data
+    # with no case to keep them: deleted after the closed-case period.
+    ScreeningMark.objects.filter(case__isnull=True,
+                                 marked_at__lt=now - timedelta(days=periods.closed_case_days)).delete()
 
     # Spent one-time codes: only their hash and counters; kept a day for the per-hour limit and support.
     OneTimeCode.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()

@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from cases.admin import CaseFileAdmin, CaseFileInline
 
-from .models import Meeting, MinutesVersion, Offer, Participant, Step
+from .models import Meeting, MinutesVersion, Offer, Participant, StartQuestion, Step
 
 
 @admin.register(Step)
@@ -76,3 +76,14 @@ class AvailabilityRuleAdmin(admin.ModelAdmin):
 @admin.register(AvailabilityException)
 class AvailabilityExceptionAdmin(admin.ModelAdmin):
     list_display = ["consultant", "date", "kind", "start_time", "duration_minutes"]
+
+
+
+
+@admin.register(StartQuestion)
+class StartQuestionAdmin(admin.ModelAdmin):
+    """Lyngby-Taarbæk's three questions for the start conversation. A booked meeting keeps its wording."""
+
+    list_display = ["position", "text", "active"]
+    list_editable = ["text", "active"]
+    list_display_links = ["position"]

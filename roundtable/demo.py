@@ -264,3 +264,12 @@ def seed_coaching(ctx: DemoContext) -> None:
 
 
 DEMO_STEPS.append(seed_coaching)
+
+
+def _seed_screening(ctx: DemoContext) -> None:
+    from .demo_screening import seed_screening
+
+    seed_screening(ctx)
+
+
+DEMO_STEPS.append(_seed_screening)

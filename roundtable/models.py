@@ -619,3 +619,42 @@ class CalendarHold(models.Model):
     @property
     def awaits_identification(self) -> bool:
         return self.is_live and self.meeting_id is None
+
+class StartQuestion(models.Model):
+    """Lyngby-Taarbæk's start conversation asks three questions (seed: "9 gode tiltag", the case
+    "Empowerment i tidlig indsats"). Configuration: the admin may reword them; a meeting keeps the
+    wording it was booked with (StartAnswer.question)."""
+
+    position = models.PositiveSmallIntegerField(_("order"), unique=True)
+    text = models.CharField(_("question"), max_length=200)
+    guidance = models.TextField(_("guidance for the consultant"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("start conversation question")
+        verbose_name_plural = _("start conversation questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class StartAnswer(models.Model):
+    """One of a start conversation's questions, as asked, and the employee's answer as the consultant
+    wrote it. The answer is health information: staff only, never in the employer's copy or a mail."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="start_answers")
+    position = models.PositiveSmallIntegerField(_("order"))
+    question = models.CharField(_("question"), max_length=200)
+    guidance = models.TextField(_("guidance for the consultant"), blank=True)
+    answer = models.TextField(_("the employee's answer (sensitive)"), blank=True, max_length=4000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("start conversation answer")
+        verbose_name_plural = _("start conversation answers")
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="start_answer_once")]
+
+    def __str__(self) -> str:
+        return self.question

@@ -48,8 +48,11 @@ class RoundtableMeetings:
     def employer_meetings(self, case: Case, *, employer_names: Iterable[str]) -> EmployerMeetings:
         names = list(employer_names)
         meetings = (
-            # A meeting with the employee alone (a coaching conversation) is not the employer's business.
-            Meeting.objects.filter(case=case).exclude(kind__in=Meeting.EMPLOYEE_ALONE).order_by("starts_at", "pk")
+            # Not the employer's business: a meeting with the employee alone (a coaching conversation), nor the
+            # start conversation (Lyngby-Taarbæk: the consultant and the employee alone, for a target group
+            # defined by health: stress, anxiety, depression, work-related illness).
+            Meeting.objects.filter(case=case).exclude(kind__in=Meeting.EMPLOYEE_ALONE | {Meeting.Kind.START})
+            .order_by("starts_at", "pk")
             .prefetch_related(
                 Prefetch("participants", queryset=Participant.objects.only("pk", "meeting_id", "role", "name")),
                 Prefetch("agreements", queryset=Agreement.objects.order_by("due_on", "pk")),

@@ -9,7 +9,17 @@ consultant's and specialists' notes, agreement texts, the week plan's tasks, rea
 
 from __future__ import annotations
 
-from .models import Agreement, CalendarHold, Meeting, MeetingSlot, MinutesVersion, Participant, PlanWeek, SpecialistNote
+from .models import (
+    Agreement,
+    CalendarHold,
+    Meeting,
+    MeetingSlot,
+    MinutesVersion,
+    Participant,
+    PlanWeek,
+    SpecialistNote,
+    StartAnswer,
+)
 
 ANONYMISED = "anonymiseret"
 
@@ -24,6 +34,7 @@ def meetings_anonymise(case) -> None:
     PlanWeek.objects.filter(meeting__case=case).update(tasks="")
     # Varde self-booking: what the employer typed about the employee when booking.
     CalendarHold.objects.filter(meeting__case=case).update(employee_name=ANONYMISED, employee_phone="", employee_email="")
+    StartAnswer.objects.filter(meeting__case=case).update(answer="")  # the start conversation's answers
     for version in MinutesVersion.objects.filter(meeting__case=case):
         for name in ("pdf_full", "pdf_employer"):
             document = getattr(version, name)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaign_views, views
+from . import campaign_views, screening_views, views
 from .selfbooking.urls import urlpatterns as selfbooking_urls
 
 app_name = "roundtable"
@@ -23,6 +23,7 @@ urlpatterns = [
     path(M + "tilbud/<int:offer_pk>/startet/", views.offer_started, name="offer_started"),
     path(M + "tilbud/<int:offer_pk>/fjern/", views.offer_withdraw, name="offer_withdraw"),
     path(M + "konsulentnotat/", views.consultant_note_save, name="consultant_note"),
+    path(M + "opstartssamtale/", views.start_answers, name="start_answers"),
     path(M + "opfoelgning/", views.follow_up_book, name="follow_up"),
     path(M + "referat/afslut/", views.minutes_finalise, name="finalise"),
     path(M + "referat/ret/", views.minutes_correct, name="correct"),
@@ -35,5 +36,8 @@ urlpatterns = [
     path("omsorgssamtaler/<int:pk>/planlaegning/", campaign_views.campaign_planning, name="campaign_planning"),
     path("omsorgssamtaler/<int:pk>/personer/", campaign_views.campaign_invitee_add, name="campaign_invitee_add"),
     path("omsorgssamtaler/<int:pk>/inviter/", campaign_views.campaign_invite_all, name="campaign_invite_all"),
+    path("informationsmoede/", screening_views.screening, name="screening"),
+    path("informationsmoede/marker/", screening_views.screening_mark, name="screening_mark"),
+    path("informationsmoede/book/", screening_views.screening_book, name="screening_book"),
     *selfbooking_urls,
 ]

@@ -37,6 +37,8 @@ from .forms import (
 )
 from .models import Meeting, MinutesVersion
 from .projections import invitation_for
+from .screening_forms import StartAnswersForm
+from .services.screening import start_answers_save, start_questions_of
 from .staircase import staircase
 
 # --- scheduling ----------------------------------------------------------------------------------
@@ -104,6 +106,8 @@ def _context(request, meeting: Meeting, **forms) -> dict:
         "offer_form": OfferStartForm(meeting=meeting) if meeting.kind == Meeting.Kind.CASE_CONFERENCE else None,
         "minutes_problems": services.minutes_problems(meeting) if meeting.is_held and not meeting.minutes_locked else [],
         "versions": list(meeting.versions.all()),
+        "start_form": StartAnswersForm(questions=start_questions_of(meeting))
+        if meeting.kind == Meeting.Kind.START else None,
     }
     context.update(forms)
     return context
@@ -321,6 +325,19 @@ def consultant_note_save(request, reference, pk):
         request, reference, pk, build=lambda m, data: ConsultantNoteForm(data, kind=m.kind), key="consultant_note_form",
         handle=lambda m, f: services.meeting_note_save(meeting=m, actor=request.user, text=f.cleaned_data["consultant_note"]),
         success=_("Note saved."), anchor="notes",
+    )
+
+
+@login_required
+@staff_required
+@require_POST
+def start_answers(request, reference, pk):
+    """Lyngby-Taarbæk's start conversation: the employee's answers to the three questions."""
+    return _section(
+        request, reference, pk, key="start_form",
+        build=lambda m, data: StartAnswersForm(data, questions=start_questions_of(m)),
+        handle=lambda m, f: start_answers_save(meeting=m, actor=request.user, answers=f.answers()),
+        success=_("The answers are saved."), anchor="start",
     )
 
 

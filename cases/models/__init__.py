@@ -15,6 +15,7 @@ from .case import Case, JournalEntry
 from .channel import ContactPoint, OneTimeCode
 from .deadlines import ClosedDay, Deadline, DeadlineEvent, DeadlinePolicy, SweepRun
 from .gp import GpContact, GpMeeting, GpPatient, GpPractice, GpRequest
+from .infomeeting import ScreeningMark
 from .notifications import Notification, OutboxMessage
 from .organisation import Organisation
 from .outreach import OutreachActivity
@@ -66,5 +67,6 @@ __all__ = [
     "Questionnaire",
     "ScreeningAnswer",
     "ShiftSwap",
+    "ScreeningMark",
     "SweepRun",
 ]

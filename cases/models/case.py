@@ -18,6 +18,8 @@ class Case(models.Model):
         CITIZEN = "citizen", pgettext_lazy("case source", "citizen")
         CARE_CAMPAIGN = "care_campaign", _("care conversation at the workplace")
         ABSENCE_ALERT = "absence_alert", _("absence alert")
+        # Lyngby-Taarbæk: screened at the information meeting for the sick-listed (~week 6).
+        INFO_MEETING = "info_meeting", _("information meeting")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from cases.access import PURPOSE_CASEWORK, PURPOSE_TEAM_MANAGEMENT
+from cases.infomeeting.selectors import monday_of
 from cases.models import AccessLog, Deadline, Employee, PhoneCall, Referral
 from cases.phone import services as phone
 from cases.roles import Role
@@ -117,6 +118,24 @@ def meeting_url(name, w, *args, meeting=None):
     return reverse(name, args=[w.case.reference, (meeting or w.next_meeting).pk, *args])
 
 
+def _screening_week(w) -> str:
+    """The case's employee in sick week 6 this week (Lyngby-Taarbæk's screening list): the page shows one
+    person, so it logs one read, of the case."""
+    from cases.infomeeting.selectors import monday_of
+    from cases.models import AbsenceSource, AbsenceSpell
+
+    monday = monday_of(timezone.localdate())
+    source, _new = AbsenceSource.objects.get_or_create(code="loen", defaults={"name": "Løn", "team": w.team})
+    AbsenceSpell.objects.get_or_create(employee=w.case.employee, employer=w.case.employer,
+                                       first_day=monday - timedelta(days=36), defaults={"source": source})
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _start_meeting(w):
+    return make_meeting(case=w.case, actor=w.user, kind="start", starts_in=timedelta(days=2), accept_late=True)
+
+
 # GET views that show case data: name -> (url, what the row must be about: "case", "referral" or None).
 READS = {
     "cases:detail": lambda w: (case_url("cases:detail", w), "case"),
@@ -139,6 +158,7 @@ READS = {
     "absence:queue": lambda w: (reverse("absence:queue"), None),
     "absence:alert": lambda w: (reverse("absence:alert", args=[_absence_alert(w).pk]), None),
     "absence:import_detail": lambda w: (reverse("absence:import_detail", args=[_absence_import(w).pk]), None),
+    "roundtable:screening": lambda w: (reverse("roundtable:screening") + f"?week={_screening_week(w)}", "case"),
 }
 
 # The API (fastholdelse/api.py): a system's bearer token instead of a login. Each GET writes rows with the
@@ -189,6 +209,12 @@ RERENDERS = {
     "roundtable:offer_decide": lambda w: (meeting_url("roundtable:offer_decide", w), {}, "case"),
 
     "absence:alert": lambda w: (reverse("absence:alert", args=[_absence_alert(w).pk]), {"reason": ""}, None),
+    "roundtable:screening_mark": lambda w: (reverse("roundtable:screening_mark"), {
+        "week": _screening_week(w), "key": f"{w.case.employee_id}-{w.case.employer_id}-"
+        f"{monday_of(timezone.localdate()) - timedelta(days=36):%Y%m%d}"}, "case"),
+    "roundtable:screening_book": lambda w: (reverse("roundtable:screening_book"), {"week": _screening_week(w)}, "case"),
+    "roundtable:start_answers": lambda w: (meeting_url("roundtable:start_answers", w, meeting=_start_meeting(w)),
+                                           {"q1": "x" * 4001}, "case"),
 }
 
 # Views that show no case data, with the reason. Reads of case data never belong here.

@@ -34,6 +34,7 @@ CONFIGURATION = {
     "cases.apitoken",
 
     "cases.absencesource", "cases.absencealertrule", "cases.absencesettings",
+    "roundtable.startquestion",
 }
 
 # The system's own job records: no case data, read-only.

@@ -29,10 +29,10 @@ from pypdf import PdfReader
 from cases import services as case_services
 from cases.fasttrack import services as fasttrack
 from cases.fasttrack import signing
-from cases.models import AccessLog, Case, JournalEntry, OutboxMessage, PhoneCall, Question, Referral
+from cases.models import AccessLog, Case, JournalEntry, OutboxMessage, PhoneCall, Question, Referral, ScreeningMark
 from cases.tests.factories import make_team, make_user
 from roundtable import services
-from roundtable.models import Agreement, Meeting, MinutesVersion, Offer, Participant
+from roundtable.models import Agreement, Meeting, MinutesVersion, Offer, Participant, StartAnswer
 from roundtable.services import ParticipantData, SlotData, WeekData, answer_token
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,10 @@ WRITTEN = {
     "cases.GpRequest": {"gp_name", "question", "answer_note"},
 
     "cases.AbsenceAlert": {"close_note"},
+    # Lyngby-Taarbæk's screening: the consultant's note (health data) and why a booking failed; the employee's
+    # answers in the start conversation (health data).
+    "cases.ScreeningMark": {"note", "booking_problem"},
+    "roundtable.StartAnswer": {"answer"},
 }
 
 # Not free text about a person: identifiers with a checked format, codes, hashes, the outbox itself
@@ -135,6 +139,9 @@ NOT_WRITTEN = {
     "cases.AbsenceImport": {"filename"},
     "cases.EmploymentNumber": {"number"},
     "cases.AbsenceAlert": {"rule_text"},
+    # The admin's wording of the start conversation's three questions, and each meeting's copy of it.
+    "roundtable.StartQuestion": {"text", "guidance"},
+    "roundtable.StartAnswer": {"question", "guidance"},
 }
 
 # What the employer wrote on the public form: the employer's own text, shown back to the employer.
@@ -303,6 +310,14 @@ def world(client, settings, tmp_path):
         name="x", consent=True, outcome="early_intervention", case_reference=case.reference, note="x", feedback="x")])
     gp_request = gp.gp_request_send(case=case, actor=consultant, kind="medical_certificate", gp_name="x", question="x")
     gp.gp_request_answer(request=gp_request, actor=consultant, note="x")
+
+    # The week-6 screening's mark of the employee, and start-conversation answers on the held meeting: their
+    # sentinels must reach none of the outputs below (minutes, mails, status and answer pages).
+    ScreeningMark.objects.create(employee=case.employee, employer=case.employer, period_first_day=case.first_absence_day,
+                                 in_target_group=True, reasons=["stress"], note="x", booking_problem="x",
+                                 marked_by=consultant, marked_at=timezone.now())
+    for position in (1, 2, 3):
+        StartAnswer.objects.create(meeting=held, position=position, question=f"q{position}", answer="x")
 
     # Every written field of every row gets its own sentinel.
     for label in WRITTEN:
