@@ -7,7 +7,7 @@ at /api/v1/docs (django-ninja's static files: no inline script, so it runs under
 from django.http import Http404
 from ninja import NinjaAPI, Router
 
-from cases.api import problems, referrals, reporting
+from cases.api import absence, problems, referrals, reporting
 from roundtable import api as roundtable_api
 
 DESCRIPTION = """For the systems around the job centre: an employer's HR system sends fast-track referrals;
@@ -31,7 +31,7 @@ api = FastholdelseAPI(title="Fastholdelse API", version="1", description=DESCRIP
 problems.install(api)
 
 # The features' routers. A new endpoint (e.g. absence spells in) adds its router here.
-ROUTERS = [referrals.router, reporting.router, roundtable_api.router]
+ROUTERS = [referrals.router, absence.router, reporting.router, roundtable_api.router]
 for router in ROUTERS:
     api.add_router("/", router)
 

@@ -97,8 +97,8 @@ def test_the_openapi_document_is_served_with_every_error_documented(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     schema = response.json()
-    assert set(schema["paths"]) == {"/api/v1/referrals", "/api/v1/cases", "/api/v1/cases/{reference}",
-                                    "/api/v1/deadlines", "/api/v1/meetings"}
+    assert set(schema["paths"]) == {"/api/v1/referrals", "/api/v1/absence-spells", "/api/v1/cases",
+                                    "/api/v1/cases/{reference}", "/api/v1/deadlines", "/api/v1/meetings"}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             responses = operation["responses"]

@@ -170,7 +170,9 @@ API_READS = {
     "api:deadlines_list": lambda w: reverse("api:deadlines_list"),
     "api:meetings_list": lambda w: reverse("api:meetings_list"),
 }
-API_WRITES = {"api:referral_create": "a system's referral: one write row with the system (test_api.py)"}
+API_WRITES = {"api:referral_create": "a system's referral: one write row with the system (test_api.py)",
+              "api:absence_spells_create": "a system's absence spells: one write row with the system "
+                                           "(cases/tests/test_api_absence.py)"}
 
 # Refused POSTs that show the page again (status 400): name -> (url, data, subject).
 RERENDERS = {
