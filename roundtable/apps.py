@@ -7,13 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 
 def ensure_defaults(sender, apps=None, using="default", **kwargs):
-    """The default step model and offer catalogue, when the tables are empty (after a flush between
+    """The default step model, offer catalogue and start-conversation questions, when the tables are empty (after a flush between
     transactional tests, or a fresh database); never touches what an admin has edited."""
     apps = apps or global_apps  # flush sends no migration state
     Step = apps.get_model("roundtable", "Step")
     if not Step.objects.using(using).exists():
         import_module("roundtable.migrations.0001_initial").seed(apps, None)
         import_module("roundtable.migrations.0002_project_offer_employer_name").seed(apps, None)
+    # Lyngby-Taarbæk's three start-conversation questions.
+    StartQuestion = apps.get_model("roundtable", "StartQuestion")
+    if not StartQuestion.objects.using(using).exists():
+        import_module("roundtable.migrations.0009_screening_start_questions").seed_questions(apps, None)
 
 
 class RoundtableConfig(AppConfig):

@@ -13,7 +13,7 @@ def test_the_swagger_ui_draws_every_operation_without_a_csp_violation(page, live
     page.on("pageerror", lambda error: complaints.append(str(error)))
     response = page.goto(f"{live_server.url}/api/v1/docs")
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    expect(page.locator(".swagger-ui .opblock")).to_have_count(5)
+    expect(page.locator(".swagger-ui .opblock")).to_have_count(6)
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Fastholdelse API")
     page.locator(".opblock-summary", has_text="/api/v1/cases/{reference}").click()
     expect(page.locator(".swagger-ui .responses-table").first).to_contain_text("application/problem+json")
