@@ -72,6 +72,7 @@ def _page(request, campaign, *, status=200, **forms):
         read_record(user=request.user, purpose=PURPOSE_CASEWORK, detail=f"omsorgssamtaler, kampagne {campaign.pk}")
     return render(request, "roundtable/campaign/detail.html", {
         "campaign": campaign, "invitees": invitees, "figures": campaigns.campaign_figures(campaign),
+        "absence": campaigns.absence_before_after(campaign),
         "planning_meetings": campaign.planning_meetings.all(),
         "planning_form": forms.get("planning_form") or PlanningForm(
             initial={"goals": campaign.goals, "plan": campaign.plan, "roles": campaign.roles,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from cases import deadlines
 from cases.identifiers import validate_cpr
-from cases.models import Case, ContactPerson, Deadline, DeadlinePolicy, Employer, Team
+from cases.models import AbsenceSpell, Case, ContactPerson, Deadline, DeadlinePolicy, Employer, Team
 from cases.services import (
     ContactData,
     EmployeeData,
@@ -281,6 +281,71 @@ def campaign_figures(campaign: CareCampaign) -> CampaignFigures:
         listed=invitees.count(), invited=sum(states.values()), held=states.get(Meeting.State.HELD, 0),
         cancelled=states.get(Meeting.State.CANCELLED, 0), interventions=interventions, follow_ups=follow_ups,
     )
+
+
+@dataclass(frozen=True)
+class AbsenceWindow:
+    start: date
+    end: date  # inclusive
+    sick_days: int
+    people: int
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def per_30_days(self) -> float:
+        return round(30 * self.sick_days / self.days, 1) if self.days > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class AbsenceComparison:
+    before: AbsenceWindow
+    after: AbsenceWindow | None
+
+    @property
+    def change_percent(self) -> int | None:
+        """The change in sick days per 30 days, after against before (-50 = halved); None without both."""
+        if self.after is None or not self.before.sick_days:
+            return None
+        before, after = self.before.sick_days / self.before.days, self.after.sick_days / self.after.days
+        return round(100 * (after - before) / before)
+
+
+def sick_days(spells, start: date, end: date, *, today: date) -> tuple[int, int]:
+    """Pure: the calendar sick days inside [start, end] over (employee, first, last) spells (an ongoing
+    spell runs to `today`), and how many people had any. Overlapping spells of one person count once a day."""
+    days: dict[object, set[date]] = {}
+    for person, first, last in spells:
+        lo, hi = max(first, start), min(last or today, end, today)
+        if lo > hi:
+            continue
+        stretch = days.setdefault(person, set())
+        stretch.update(lo + timedelta(days=i) for i in range((hi - lo).days + 1))
+    return sum(len(d) for d in days.values()), sum(1 for d in days.values() if d)
+
+
+def absence_before_after(campaign: CareCampaign, *, today: date | None = None) -> AbsenceComparison | None:
+    """Where absence data exists for the workplace (Hjørring's payroll import, cases.absence): sick days in
+    the six months before the workplace asked for help, against the time since the first care conversation
+    was held (or booked). None when the workplace has no absence data. Two queries."""
+    today = today or timezone.localdate()
+    before_start = campaign.requested_on - timedelta(days=LOOKBACK_DAYS)
+    spells = list(AbsenceSpell.objects.filter(employer=campaign.employer).filter(
+        Q(last_day__isnull=True) | Q(last_day__gte=before_start)).values_list("employee_id", "first_day", "last_day"))
+    if not spells:
+        return None
+    before_end = campaign.requested_on - timedelta(days=1)
+    days, people = sick_days(spells, before_start, before_end, today=today)
+    before = AbsenceWindow(before_start, before_end, days, people)
+    first = Meeting.objects.filter(campaign_invitee__campaign=campaign).order_by("starts_at").values_list(
+        "starts_at", flat=True).first()
+    if first is None or timezone.localdate(first) > today:
+        return AbsenceComparison(before, None)
+    after_start = timezone.localdate(first)
+    days, people = sick_days(spells, after_start, today, today=today)
+    return AbsenceComparison(before, AbsenceWindow(after_start, today, days, people))
 
 
 def campaigns_for(teams):

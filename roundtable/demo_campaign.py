@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from cases.employers import EmployerData, employer_for_case
+from cases.models import AbsenceSource, AbsenceSpell
 
 from . import campaigns, services
 from .models import CampaignInvitee, Meeting, MeetingSlot
@@ -67,6 +68,20 @@ def seed_care_campaign(ctx) -> None:
                            what="Faste nattevagter i fire uger og en fast kollega at tale med",
                            due_on=today + timedelta(days=21))
     services.meeting_cancel(meeting=invitees[2].meeting, actor=consultant, reason="Medarbejderen er på ferie.")
+    _seed_payroll_absence(campaign, invitees, today)
+
+
+def _seed_payroll_absence(campaign, invitees, today) -> None:
+    """The plejecenter's payroll absence, so the campaign page compares before and after: each invited
+    person's sick-listing as a spell, and one short spell since the first conversation."""
+    source, _created = AbsenceSource.objects.get_or_create(code="loen-boegehoej", defaults={"name": "Lønsystem (Bøgehøj)"})
+    for invitee, (_name, _birth, sick_from, sick_to) in zip(invitees, sorted(PEOPLE), strict=True):
+        AbsenceSpell.objects.get_or_create(
+            employee=invitee.case.employee, employer=campaign.employer, first_day=today - timedelta(days=sick_from),
+            defaults={"source": source, "last_day": None if sick_to is None else today - timedelta(days=sick_to)})
+    AbsenceSpell.objects.get_or_create(
+        employee=invitees[1].case.employee, employer=campaign.employer, first_day=today - timedelta(days=3),
+        defaults={"source": source, "last_day": today - timedelta(days=2)})
 
 
 CAMPAIGN_DEMO_STEPS = [seed_care_campaign]

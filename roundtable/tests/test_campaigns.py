@@ -188,3 +188,42 @@ def test_creating_a_campaign_in_the_browser_form(client):
         "consultant": consultant.pk,
     }, HTTP_ACCEPT_LANGUAGE="da")
     assert response.status_code == 400 and "Uden Leder" in response.content.decode()
+
+
+# --- the workplace's absence before and after --------------------------------------------------------
+
+
+def test_sick_days_count_each_person_once_a_day_inside_the_window():
+    today = date(2026, 6, 30)
+    spells = [(1, date(2026, 1, 1), date(2026, 1, 10)), (1, date(2026, 1, 5), date(2026, 1, 12)),  # overlap
+              (2, date(2025, 12, 25), date(2026, 1, 2)), (3, date(2026, 6, 20), None)]  # ongoing
+    assert campaigns.sick_days(spells, date(2026, 1, 1), date(2026, 1, 31), today=today) == (12 + 2, 2)
+    assert campaigns.sick_days(spells, date(2026, 6, 1), date(2026, 6, 30), today=today) == (11, 1)
+    assert campaigns.sick_days([], date(2026, 1, 1), date(2026, 1, 31), today=today) == (0, 0)
+
+
+def test_the_campaign_page_compares_absence_before_and_after_where_data_exists(client, campaign):
+    from cases.models import AbsenceSource, AbsenceSpell, Employee
+
+    assert campaigns.absence_before_after(campaign) is None  # no payroll data: nothing shown
+    source = AbsenceSource.objects.create(code="loen", name="Lønsystem")
+    today = timezone.localdate()
+    asked = campaign.requested_on
+    people = [Employee.objects.create(cpr=next_cpr(), name=f"P{i}") for i in range(3)]
+    for person in people:  # 20 sick days each in the six months before
+        AbsenceSpell.objects.create(employee=person, employer=campaign.employer, source=source,
+                                    first_day=asked - timedelta(days=60), last_day=asked - timedelta(days=41))
+    comparison = campaigns.absence_before_after(campaign)
+    assert (comparison.before.sick_days, comparison.before.people, comparison.after) == (60, 3, None)
+    _add(campaign, "Anna Andersen")
+    campaigns.invitations_send(campaign=campaign, actor=campaign.consultant,
+                               how=InviteAll(first_at=timezone.now() + timedelta(minutes=10), place="Bøgevej 4"))
+    Meeting.objects.update(starts_at=timezone.now() - timedelta(days=10))
+    AbsenceSpell.objects.create(employee=people[0], employer=campaign.employer, source=source,
+                                first_day=today - timedelta(days=2), last_day=today - timedelta(days=1))
+    comparison = campaigns.absence_before_after(campaign)
+    assert (comparison.after.sick_days, comparison.after.people) == (2, 1)
+    assert comparison.change_percent == round(100 * (30 * 2 / 11 - 30 * 60 / 183) / (30 * 60 / 183))
+    client.force_login(campaign.consultant)
+    body = client.get(reverse("roundtable:campaign", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert 'id="campaign-absence"' in body and "Seks måneder før" in body
