@@ -193,7 +193,7 @@ def gp_request_send(*, case: Case, actor, kind: str, sent_at: datetime | None = 
 @transaction.atomic
 def gp_request_answer(*, request: GpRequest, actor, answered_at: datetime | None = None, note: str = "") -> GpRequest:
     """The answer came: it meets the request's clock at the time it arrived (on time or late)."""
-    request = GpRequest.objects.select_for_update().select_related("deadline", "case").get(pk=request.pk)
+    request = GpRequest.objects.select_for_update(of=("self",)).select_related("deadline", "case").get(pk=request.pk)
     if request.is_answered:
         return request
     answered_at = answered_at or timezone.now()
