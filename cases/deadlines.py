@@ -269,7 +269,7 @@ def deadline_status_text(deadline: Deadline, now: datetime | None = None) -> str
         on_time = deadline.met_at <= deadline.due_at
         return (_("met on time %(at)s") if on_time else _("met late %(at)s")) % {"at": _fmt(deadline.met_at)}
     if deadline.state == Deadline.State.CANCELLED:
-        return _("cancelled")
+        return ""  # the state badge next to it says so; saying it twice reads as a stammer
     if deadline.state == Deadline.State.PAUSED:
         return _("paused since %(at)s: %(reason)s") % {"at": _fmt(deadline.paused_at), "reason": deadline.pause_reason}
     left = deadline.due_at - now

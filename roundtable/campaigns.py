@@ -40,6 +40,7 @@ from .models import Agreement, CampaignInvitee, CampaignMeeting, CareCampaign, M
 from .services import ParticipantData, SlotData, meeting_schedule
 
 LOOKBACK_DAYS = 183  # "everyone sick-listed within the last six months"
+MIN_AFTER_DAYS = 28  # the before/after change is shown once four weeks have passed since the first conversation
 DAY_START, DAY_END = time(8, 30), time(15, 30)
 
 
@@ -306,8 +307,9 @@ class AbsenceComparison:
 
     @property
     def change_percent(self) -> int | None:
-        """The change in sick days per 30 days, after against before (-50 = halved); None without both."""
-        if self.after is None or not self.before.sick_days:
+        """The change in sick days per 30 days, after against before (-50 = halved); None without both, or
+        while fewer than MIN_AFTER_DAYS have passed (a week scaled up to 30 days says nothing)."""
+        if self.after is None or not self.before.sick_days or self.after.days < MIN_AFTER_DAYS:
             return None
         before, after = self.before.sick_days / self.before.days, self.after.sick_days / self.after.days
         return round(100 * (after - before) / before)

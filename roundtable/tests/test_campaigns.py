@@ -223,7 +223,13 @@ def test_the_campaign_page_compares_absence_before_and_after_where_data_exists(c
                                 first_day=today - timedelta(days=2), last_day=today - timedelta(days=1))
     comparison = campaigns.absence_before_after(campaign)
     assert (comparison.after.sick_days, comparison.after.people) == (2, 1)
-    assert comparison.change_percent == round(100 * (30 * 2 / 11 - 30 * 60 / 183) / (30 * 60 / 183))
+    assert comparison.change_percent is None  # 11 days scaled up to 30 would say nothing yet
     client.force_login(campaign.consultant)
     body = client.get(reverse("roundtable:campaign", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="da").content.decode()
-    assert 'id="campaign-absence"' in body and "Seks måneder før" in body
+    assert 'id="campaign-absence"' in body and "Seks måneder før" in body and 'data-testid="absence-too-early"' in body
+    Meeting.objects.update(starts_at=timezone.now() - timedelta(days=39))  # 40 days since the first conversation
+    comparison = campaigns.absence_before_after(campaign)
+    assert comparison.after.days == 40
+    assert comparison.change_percent == round(100 * (2 / 40 - 60 / 183) / (60 / 183))
+    body = client.get(reverse("roundtable:campaign", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert 'data-testid="absence-change"' in body
