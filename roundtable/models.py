@@ -393,6 +393,8 @@ class MinutesVersion(models.Model):
 
     class Meta:
         ordering = ["meeting", "number"]
+        verbose_name = _("minutes version")
+        verbose_name_plural = _("minutes versions")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="minutes_version_unique"),
             models.CheckConstraint(condition=Q(number=1) | ~Q(reason=""), name="minutes_correction_has_reason"),

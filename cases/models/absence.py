@@ -96,6 +96,14 @@ class AbsenceSource(models.Model):
         if len(self.delimiter.replace("\\t", "\t")) != 1:
             raise ValidationError({"delimiter": _("One character (write \\t for a tab).")})
 
+    @property
+    def date_format_shown(self) -> str:
+        """The date format as people write it (DD-MM-ÅÅÅÅ), not as strftime codes."""
+        shown = self.date_format
+        for code, label in (("%d", _("DD")), ("%m", _("MM")), ("%Y", _("YYYY")), ("%y", _("YY"))):
+            shown = shown.replace(code, str(label))
+        return shown
+
 
 class EmploymentNumber(models.Model):
     """Resolves a payroll system's employment number to the person (for exports without CPR)."""
