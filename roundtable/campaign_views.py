@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from cases.access import read_record
 from cases.employers import employer_for_case
@@ -120,6 +121,21 @@ def campaign_invitee_add(request, pk):
             messages.success(request, _("%(name)s is on the list.") % {"name": invitee.name})
             return redirect("roundtable:campaign", pk=campaign.pk)
     return _page(request, campaign, status=400, invitee_form=form)
+
+
+@login_required
+@staff_required
+@require_POST
+def campaign_from_absence(request, pk):
+    campaign = _campaign(request, pk)
+    result = campaigns.invitees_from_absence(campaign=campaign)
+    messages.success(request, ngettext("%(n)d person from the absence data is on the list.",
+                                       "%(n)d people from the absence data are on the list.", len(result.added)) % {
+        "n": len(result.added)})
+    if result.without_contact:
+        messages.warning(request, _("No e-mail or phone for %(names)s: add them by hand with a way to reach them.") % {
+            "names": ", ".join(result.without_contact)})
+    return redirect("roundtable:campaign", pk=campaign.pk)
 
 
 @login_required

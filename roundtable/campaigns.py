@@ -163,6 +163,46 @@ def invitee_add(*, campaign: CareCampaign, data: InviteeData) -> CampaignInvitee
 
 
 @dataclass
+class FromAbsence:
+    added: list[CampaignInvitee]
+    without_contact: list[str]  # names left off (no e-mail or phone to invite them by): added by hand
+
+
+def invitees_from_absence(*, campaign: CareCampaign, today: date | None = None) -> FromAbsence:
+    """Where payroll absence data exists (cases.absence), put everyone with a spell at the workplace in the
+    six months before the campaign on the list in one go: their sick-listing from the spells, their contact
+    details from the person. People already on the list are skipped; someone without an e-mail or phone is
+    named, to be added by hand with a way to reach them."""
+    today = today or timezone.localdate()
+    limit = campaign.requested_on - timedelta(days=LOOKBACK_DAYS)
+    spells = (AbsenceSpell.objects.filter(employer=campaign.employer, first_day__lte=campaign.requested_on)
+              .filter(Q(last_day__isnull=True) | Q(last_day__gte=limit))
+              .select_related("employee").order_by("employee__name", "first_day"))
+    by_person: dict[int, list] = {}
+    for spell in spells:
+        by_person.setdefault(spell.employee_id, []).append(spell)
+    listed = set(campaign.invitees.exclude(cpr="").values_list("cpr", flat=True)) | set(
+        campaign.invitees.filter(case__isnull=False).values_list("case__employee__cpr", flat=True))
+    added, without_contact = [], []
+    for person_spells in by_person.values():
+        person = person_spells[0].employee
+        if person.cpr in listed:
+            continue
+        if not (person.email or person.phone):
+            without_contact.append(person.name)
+            continue
+        ongoing = any(spell.last_day is None for spell in person_spells)
+        try:
+            added.append(invitee_add(campaign=campaign, data=InviteeData(
+                name=person.name, cpr=person.cpr, email=person.email, phone=person.phone,
+                sick_from=min(spell.first_day for spell in person_spells),
+                sick_to=None if ongoing else max(spell.last_day for spell in person_spells))))
+        except ValidationError:  # e.g. a first day ahead of today in the payroll data: added by hand
+            without_contact.append(person.name)
+    return FromAbsence(added, without_contact)
+
+
+@dataclass
 class InviteAll:
     first_at: datetime  # aware
     minutes: int = 45

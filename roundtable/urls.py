@@ -36,6 +36,8 @@ urlpatterns = [
     path("omsorgssamtaler/<int:pk>/planlaegning/", campaign_views.campaign_planning, name="campaign_planning"),
     path("omsorgssamtaler/<int:pk>/personer/", campaign_views.campaign_invitee_add, name="campaign_invitee_add"),
     path("omsorgssamtaler/<int:pk>/inviter/", campaign_views.campaign_invite_all, name="campaign_invite_all"),
+    path("omsorgssamtaler/<int:pk>/fra-fravaersdata/", campaign_views.campaign_from_absence,
+         name="campaign_from_absence"),
     path("informationsmoede/", screening_views.screening, name="screening"),
     path("informationsmoede/marker/", screening_views.screening_mark, name="screening_mark"),
     path("informationsmoede/book/", screening_views.screening_book, name="screening_book"),

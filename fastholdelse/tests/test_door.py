@@ -267,6 +267,7 @@ NOT_READS = {
     "dashboard:consultants_csv": "aggregated export, logged as an export (tested below)",
     "dashboard:results_csv": "aggregated export, logged as an export (tested below)",
     "roundtable:campaigns": "care-conversation campaigns: workplaces and head counts, no names",
+    "roundtable:campaign_from_absence": "POST that redirects (the list is read on roundtable:campaign)",
     "outreach:index": "outreach activities: workplaces and their contact persons, never an employee",
     "outreach:edit": "an outreach activity: workplaces and their contact persons, never an employee",
 

@@ -233,3 +233,28 @@ def test_the_campaign_page_compares_absence_before_and_after_where_data_exists(c
     assert comparison.change_percent == round(100 * (2 / 40 - 60 / 183) / (60 / 183))
     body = client.get(reverse("roundtable:campaign", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="da").content.decode()
     assert 'data-testid="absence-change"' in body
+
+
+def test_the_list_fills_from_the_absence_data_in_one_go(client, campaign):
+    from cases.models import AbsenceSource, AbsenceSpell, Employee
+
+    source = AbsenceSource.objects.create(code="loen", name="Lønsystem")
+    asked = campaign.requested_on
+    reachable = Employee.objects.create(cpr=next_cpr(), name="Anna Andersen", email="anna@post.example")
+    unreachable = Employee.objects.create(cpr=next_cpr(), name="Bo Berg")
+    too_old = Employee.objects.create(cpr=next_cpr(), name="Carl Gammel", email="carl@post.example")
+    for person, first, last in ((reachable, asked - timedelta(days=50), asked - timedelta(days=40)),
+                                (reachable, asked - timedelta(days=20), None),
+                                (unreachable, asked - timedelta(days=30), asked - timedelta(days=25)),
+                                (too_old, asked - timedelta(days=300), asked - timedelta(days=250))):
+        AbsenceSpell.objects.create(employee=person, employer=campaign.employer, source=source, first_day=first, last_day=last)
+    client.force_login(campaign.consultant)
+    response = client.post(reverse("roundtable:campaign_from_absence", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="da")
+    assert response.status_code == 302
+    invitee = CampaignInvitee.objects.get()
+    assert (invitee.name, invitee.sick_from, invitee.sick_to) == ("Anna Andersen", asked - timedelta(days=50), None)
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Bo Berg" in page  # named in the warning: no way to reach him
+    # Again: nobody twice.
+    client.post(reverse("roundtable:campaign_from_absence", args=[campaign.pk]))
+    assert CampaignInvitee.objects.count() == 1
