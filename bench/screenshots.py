@@ -26,7 +26,7 @@ CHROMIUM = "/usr/bin/chromium"
 FIND_MEETING = """
 from django.urls import reverse
 from roundtable.models import Meeting
-m = (Meeting.objects.filter(case__consultant__username="konsulent", minutes_locked=False)
+m = (Meeting.objects.filter(case__consultant__username="konsulent", minutes_locked=False, kind="roundtable")
      .exclude(state="cancelled").exclude(state="moved").order_by("starts_at").first())
 print(reverse("roundtable:detail", args=[m.case.reference, m.pk]))
 """
@@ -107,6 +107,7 @@ def main() -> None:
     port = parser.parse_args().port
     with tempfile.TemporaryDirectory(prefix="fh-screenshots-") as var_dir:
         env = _env(var_dir, port)
+        _manage(env, "compilemessages", "-l", "da", "--ignore", ".venv", "-v0")  # the pages in Danish
         _manage(env, "migrate", "--noinput")
         _manage(env, "seed_demo")
         meeting_path = _manage(env, "shell", "-c", FIND_MEETING).strip().splitlines()[-1]

@@ -94,6 +94,7 @@ def main() -> None:
     port = parser.parse_args().port
     with tempfile.TemporaryDirectory(prefix="fh-screenshots-ft-") as var_dir:
         env = _env(var_dir, port)
+        _manage(env, "compilemessages", "-l", "da", "--ignore", ".venv", "-v0")  # the pages in Danish
         _manage(env, "migrate", "--noinput")
         _manage(env, "seed_demo")
         server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
