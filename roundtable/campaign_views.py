@@ -91,36 +91,43 @@ def campaign_detail(request, pk):
     return _page(request, _campaign(request, pk))
 
 
+def _submit(request, campaign, form, *, key: str, act):
+    """A campaign form's POST: `act(form)` runs the service and says what happened (messages); a refused
+    form, or the service's ValidationError, shows the page again with everything typed (400)."""
+    if form.is_valid():
+        try:
+            act(form)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            return redirect("roundtable:campaign", pk=campaign.pk)
+    return _page(request, campaign, status=400, **{key: form})
+
+
 @login_required
 @staff_required
+@require_POST
 def campaign_planning(request, pk):
     campaign = _campaign(request, pk)
-    form = PlanningForm(request.POST, prefix="plan")
-    if form.is_valid():
-        try:
-            campaigns.planning_meeting_add(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The meeting with the manager is registered."))
-            return redirect("roundtable:campaign", pk=campaign.pk)
-    return _page(request, campaign, status=400, planning_form=form)
+
+    def act(form):
+        campaigns.planning_meeting_add(campaign=campaign, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The meeting with the manager is registered."))
+
+    return _submit(request, campaign, PlanningForm(request.POST, prefix="plan"), key="planning_form", act=act)
 
 
 @login_required
 @staff_required
+@require_POST
 def campaign_invitee_add(request, pk):
     campaign = _campaign(request, pk)
-    form = InviteeForm(request.POST, prefix="person")
-    if form.is_valid():
-        try:
-            invitee = campaigns.invitee_add(campaign=campaign, data=form.invitee())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("%(name)s is on the list.") % {"name": invitee.name})
-            return redirect("roundtable:campaign", pk=campaign.pk)
-    return _page(request, campaign, status=400, invitee_form=form)
+
+    def act(form):
+        invitee = campaigns.invitee_add(campaign=campaign, data=form.invitee())
+        messages.success(request, _("%(name)s is on the list.") % {"name": invitee.name})
+
+    return _submit(request, campaign, InviteeForm(request.POST, prefix="person"), key="invitee_form", act=act)
 
 
 @login_required
@@ -140,24 +147,21 @@ def campaign_from_absence(request, pk):
 
 @login_required
 @staff_required
+@require_POST
 def campaign_invite_all(request, pk):
     campaign = _campaign(request, pk)
-    form = InviteAllForm(request.POST, prefix="invite")
-    if form.is_valid():
-        try:
-            result = campaigns.invitations_send(campaign=campaign, actor=request.user, how=form.how())
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            if result.invited:
-                messages.success(request, ngettext(
-                    "%(n)d care conversation is booked and the invitation sent.",
-                    "%(n)d care conversations are booked and the invitations sent.", len(result.invited)) % {
-                    "n": len(result.invited)})
-            if result.failed:
-                messages.error(request, ngettext(
-                    "%(n)d person could not be booked: see the reason in the list.",
-                    "%(n)d people could not be booked: see the reasons in the list.", len(result.failed)) % {
-                    "n": len(result.failed)})
-            return redirect("roundtable:campaign", pk=campaign.pk)
-    return _page(request, campaign, status=400, invite_form=form)
+
+    def act(form):
+        result = campaigns.invitations_send(campaign=campaign, actor=request.user, how=form.how())
+        if result.invited:
+            messages.success(request, ngettext(
+                "%(n)d care conversation is booked and the invitation sent.",
+                "%(n)d care conversations are booked and the invitations sent.", len(result.invited)) % {
+                "n": len(result.invited)})
+        if result.failed:
+            messages.error(request, ngettext(
+                "%(n)d person could not be booked: see the reason in the list.",
+                "%(n)d people could not be booked: see the reasons in the list.", len(result.failed)) % {
+                "n": len(result.failed)})
+
+    return _submit(request, campaign, InviteAllForm(request.POST, prefix="invite"), key="invite_form", act=act)
