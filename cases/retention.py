@@ -65,6 +65,17 @@ def register_case_anonymiser(anonymiser: Callable[[Case], None]) -> None:
         _case_anonymisers.append(anonymiser)
 
 
+# Feature apps' rows that hold personal data but never got a case (a self-booked time whose employee was
+# never identified, a campaign's list entry never invited): each callable clears its own rows older than
+# `before` and returns how many. Kept as long as a closed case, then cleared. Registered in ready().
+_caseless_sweepers: list[Callable[[datetime], int]] = []
+
+
+def register_caseless_sweeper(sweeper: Callable[[datetime], int]) -> None:
+    if sweeper not in _caseless_sweepers:
+        _caseless_sweepers.append(sweeper)
+
+
 @dataclass(frozen=True)
 class RetentionPeriods:
     closed_case_days: int
@@ -244,6 +255,15 @@ def retention_run(*, now: datetime | None = None, periods: RetentionPeriods | No
     # with no case to keep them: deleted after the closed-case period.
     ScreeningMark.objects.filter(case__isnull=True,
                                  marked_at__lt=now - timedelta(days=periods.closed_case_days)).delete()
+
+    for sweeper in _caseless_sweepers:
+        try:
+            cleared = sweeper(now - timedelta(days=periods.closed_case_days))
+            if cleared:
+                logger.info("retention: %s rows without a case cleared by %s", cleared, sweeper.__qualname__)
+        except Exception as exc:
+            logger.exception("retention: %s failed", sweeper.__qualname__)
+            tally.errors.append(f"{sweeper.__qualname__}: {type(exc).__name__}")
 
     # Spent one-time codes: only their hash and counters; kept a day for the per-hour limit and support.
     OneTimeCode.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()

@@ -29,14 +29,15 @@ class RoundtableConfig(AppConfig):
         from cases.channel import documents
         from cases.ports import meetings
         from cases.ports.mywork import register_meetings_provider
-        from cases.retention import register_case_anonymiser
+        from cases.retention import register_case_anonymiser, register_caseless_sweeper
 
         from .citizen import KIND, minutes_document
         from .port import RoundtableMeetings
         from .port_mywork import MyWorkMeetings
-        from .retention import meetings_anonymise
+        from .retention import caseless_rows_clear, meetings_anonymise
 
         meetings.register(RoundtableMeetings())  # the case page and the employer's status page
         register_meetings_provider(MyWorkMeetings())  # "Mit arbejde"
         documents.register(KIND, minutes_document)
         register_case_anonymiser(meetings_anonymise)  # the retention job anonymises the meetings too
+        register_caseless_sweeper(caseless_rows_clear)  # and clears what never got a case
