@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cases.access import read_record
+from cases.access import read_record, read_records
 from cases.employers import employer_for_case
 from cases.selectors import teams_of
 from cases.web import PURPOSE_CASEWORK, apply_validation_error, staff_required
@@ -64,13 +64,14 @@ def campaign_list(request):
 
 
 def _page(request, campaign, *, status=200, **forms):
-    invitees = list(campaign.invitees.select_related("case", "meeting"))
+    invitees = list(campaign.invitees.select_related("case__employee", "meeting"))
     cases = [invitee.case for invitee in invitees if invitee.case_id]
-    for case in cases:
-        read_record(user=request.user, purpose=PURPOSE_CASEWORK, case=case,
-                    detail=f"omsorgssamtaler, kampagne {campaign.pk}")
-    if not cases:
-        read_record(user=request.user, purpose=PURPOSE_CASEWORK, detail=f"omsorgssamtaler, kampagne {campaign.pk}")
+    detail = f"omsorgssamtaler, kampagne {campaign.pk}"
+    if cases:  # one row per linked case, in one insert
+        read_records(user=request.user, purpose=PURPOSE_CASEWORK, subjects=[(case.employee, case) for case in cases],
+                     detail=detail)
+    else:
+        read_record(user=request.user, purpose=PURPOSE_CASEWORK, detail=detail)
     return render(request, "roundtable/campaign/detail.html", {
         "campaign": campaign, "invitees": invitees, "figures": campaigns.campaign_figures(campaign),
         "absence": campaigns.absence_before_after(campaign),

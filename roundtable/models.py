@@ -118,6 +118,10 @@ class Meeting(models.Model):
     # Meetings with the employee alone (Come-back's coaching conversation): no employer, union
     # representative, specialist or GP is invited, and the employer's status page does not list them.
     EMPLOYEE_ALONE = frozenset({Kind.COACHING})
+    # The kinds the employer's status page lists (an allow-list): the meetings the employer takes part in.
+    # Never the coaching or start conversation (the employee alone, for a target group defined by health),
+    # nor the case conference (the consultant and health specialists deciding offers).
+    EMPLOYER_SEES = frozenset({Kind.ROUNDTABLE, Kind.FOLLOW_UP, Kind.CARE})
     ALONE_ROLES = frozenset({"employee", "consultant"})
 
     # Guarded moves (NAV isdialogmote): a cancelled or held meeting stays so.

@@ -48,10 +48,8 @@ class RoundtableMeetings:
     def employer_meetings(self, case: Case, *, employer_names: Iterable[str]) -> EmployerMeetings:
         names = list(employer_names)
         meetings = (
-            # Not the employer's business: a meeting with the employee alone (a coaching conversation), nor the
-            # start conversation (Lyngby-Taarbæk: the consultant and the employee alone, for a target group
-            # defined by health: stress, anxiety, depression, work-related illness).
-            Meeting.objects.filter(case=case).exclude(kind__in=Meeting.EMPLOYEE_ALONE | {Meeting.Kind.START})
+            # Only the meetings the employer takes part in (Meeting.EMPLOYER_SEES, an allow-list).
+            Meeting.objects.filter(case=case, kind__in=Meeting.EMPLOYER_SEES)
             .order_by("starts_at", "pk")
             .prefetch_related(
                 Prefetch("participants", queryset=Participant.objects.only("pk", "meeting_id", "role", "name")),

@@ -249,32 +249,32 @@ def _offer_start(request, reference, pk, offer_pk):
     return get_object_or_404(meeting.offer_starts.select_related("deadline", "offer"), pk=offer_pk)
 
 
+def _offer_action(request, reference, pk, offer_pk, *, act, success: str):
+    """A decided offer's button (started / withdrawn): the service's refusal or the success as a message."""
+    decided = _offer_start(request, reference, pk, offer_pk)
+    try:
+        act(decided=decided, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#offers")
+
+
 @login_required
 @staff_required
 @require_POST
 def offer_started(request, reference, pk, offer_pk):
-    decided = _offer_start(request, reference, pk, offer_pk)
-    try:
-        services.offer_started(decided=decided, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The start is registered; the deadline is met."))
-    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#offers")
+    return _offer_action(request, reference, pk, offer_pk, act=services.offer_started,
+                         success=_("The start is registered; the deadline is met."))
 
 
 @login_required
 @staff_required
 @require_POST
 def offer_withdraw(request, reference, pk, offer_pk):
-    decided = _offer_start(request, reference, pk, offer_pk)
-    try:
-        services.offer_withdraw(decided=decided, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The offer is removed and its deadline cancelled."))
-    return redirect(reverse("roundtable:detail", args=[reference, pk]) + "#offers")
+    return _offer_action(request, reference, pk, offer_pk, act=services.offer_withdraw,
+                         success=_("The offer is removed and its deadline cancelled."))
 
 
 def _agreement(request, reference, pk, agreement_pk):

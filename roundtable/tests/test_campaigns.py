@@ -258,3 +258,26 @@ def test_the_list_fills_from_the_absence_data_in_one_go(client, campaign):
     # Again: nobody twice.
     client.post(reverse("roundtable:campaign_from_absence", args=[campaign.pk]))
     assert CampaignInvitee.objects.count() == 1
+
+
+def test_the_campaign_page_costs_the_same_queries_for_two_or_six_people(client, campaign):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("roundtable:campaign", args=[campaign.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(campaign.consultant)
+    for name in ("Anna Andersen", "Bo Berg"):
+        _add(campaign, name)
+    campaigns.invitations_send(campaign=campaign, actor=campaign.consultant,
+                               how=InviteAll(first_at=_next_working_morning(), place="Bøgevej 4"))
+    small = queries()
+    for name in ("Cecilie Cold", "Dorte Dam", "Erik Eg", "Frida Fjord"):
+        _add(campaign, name)
+    campaigns.invitations_send(campaign=campaign, actor=campaign.consultant,
+                               how=InviteAll(first_at=_next_working_morning() + timedelta(days=1), place="Bøgevej 4"))
+    assert queries() == small
+    assert AccessLog.objects.filter(detail=f"omsorgssamtaler, kampagne {campaign.pk}").count() == 2 + 6

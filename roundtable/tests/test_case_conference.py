@@ -106,8 +106,10 @@ def test_results_count_the_time_from_first_contact_to_the_first_started_interven
     lead = make_user(role=Role.TEAM_LEAD, team=team, lead=True)
     meeting = conference(case, user)
     offers = list(Offer.objects.filter(active=True)[:2])
-    one = services.offer_decide(meeting=meeting, actor=user, offer=offers[0], start_on=timezone.localdate())
-    two = services.offer_decide(meeting=meeting, actor=user, offer=offers[1], start_on=timezone.localdate())
+    # The conference's own day (late in the evening, two hours ahead is already tomorrow).
+    day = timezone.localdate(meeting.starts_at)
+    one = services.offer_decide(meeting=meeting, actor=user, offer=offers[0], start_on=day)
+    two = services.offer_decide(meeting=meeting, actor=user, offer=offers[1], start_on=day)
     start = case.first_contact_at + timedelta(days=9)
     services.offer_started(decided=one, actor=user, at=min(start, timezone.now()))
     services.offer_started(decided=two, actor=user, at=timezone.now())  # a later start does not count
@@ -123,7 +125,7 @@ def test_the_results_page_shows_the_time_to_first_intervention(client):
     lead = make_user(role=Role.TEAM_LEAD, team=team, lead=True)
     meeting = conference(case, user)
     decided = services.offer_decide(meeting=meeting, actor=user, offer=Offer.objects.filter(active=True).first(),
-                                    start_on=timezone.localdate())
+                                    start_on=timezone.localdate(meeting.starts_at))
     services.offer_started(decided=decided, actor=user)
     client.force_login(lead)
     response = client.get(reverse("dashboard:results"))
@@ -173,3 +175,17 @@ def test_seed_demo_shows_the_gp_collaboration_and_a_case_conference(settings):
     assert not conference.participants.filter(role__in=["employee", "employer"]).exists()
     assert conference.offer_starts.count() == 2 and conference.offer_starts.filter(started_at__isnull=False).count() == 1
 
+
+
+def test_the_employer_does_not_see_a_case_conference_nor_any_kind_not_allowed():
+    from cases.ports.meetings import provider as meetings_port
+    from roundtable.tests.factories import make_meeting
+
+    _team, user, case = setup_case()
+    roundtable = make_meeting(case=case, actor=user)
+    conference(case, user, starts_in=timedelta(days=2))
+    shown = meetings_port().employer_meetings(case, employer_names=["Lone Madsen"]).meetings
+    assert [m.starts_at for m in shown] == [roundtable.starts_at]
+    # The status page is an allow-list: a new meeting kind is hidden from the employer until it is added.
+    hidden = set(Meeting.Kind.values) - Meeting.EMPLOYER_SEES
+    assert {Meeting.Kind.CASE_CONFERENCE, Meeting.Kind.COACHING, Meeting.Kind.START} <= hidden
